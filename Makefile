@@ -1,0 +1,72 @@
+# 工程担保在线服务平台 — the two commands: `make run` and `make test`.
+# Everything the project needs is installed from its own files; nothing by hand.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+STAMP := $(VENV)/.requirements.stamp
+PYTEST_WORKERS ?= 2
+
+export DJANGO_SETTINGS_MODULE := eguarantee.settings
+
+.PHONY: run test lint format bench setup sysdeps migrate worker serve clean check-deploy
+
+setup: sysdeps $(STAMP) node_modules/.stamp
+
+# Debian packages: a CJK font (PDFs, screenshots) and chromium (browser tests), only when missing.
+sysdeps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(VENV)/bin/python
+	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+migrate: setup
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+run: setup
+	@mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	@if [ ! -f var/.demo-loaded ]; then DEBUG=1 $(PY) manage.py seed_demo && touch var/.demo-loaded; fi
+	@echo "平台已启动：http://127.0.0.1:8000  （Ctrl-C 停止）"
+	@trap 'kill 0' INT TERM EXIT; \
+	DEBUG=1 $(PY) manage.py run_worker & \
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000 --noreload & \
+	wait
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: setup lint
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run >/dev/null || (echo "模型有未生成的迁移：运行 manage.py makemigrations" && exit 1)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+check-deploy: setup
+	DEBUG=0 SECRET_KEY=check-deploy-only-$$(date +%s)-a-long-random-value-for-the-check ALLOWED_HOSTS=example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,26 @@
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+
+
+class RoleBackend(ModelBackend):
+    """Permissions come from the user's enabled roles only. Django caches them on the user
+    object, which lives for one request, so disabling a role takes effect on the next one.
+    Accounts that may not log in (locked, deactivated, organization not approved) hold no
+    permissions at all, even with a live session."""
+
+    def user_can_authenticate(self, user):
+        from .policy import login_refusal
+
+        return super().user_can_authenticate(user) and login_refusal(user) is None
+
+    def _get_group_permissions(self, user_obj):
+        return Permission.objects.filter(group__user=user_obj, group__role__enabled=True)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        from .policy import login_refusal
+
+        if login_refusal(user_obj, check_temporary_lock=False) is not None:
+            return set()
+        return super().get_all_permissions(user_obj, obj)

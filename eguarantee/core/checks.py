@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def audit_retention_check(app_configs, **kwargs):
+    if settings.AUDIT_RETENTION_DAYS < settings.AUDIT_RETENTION_MIN_DAYS:
+        return [
+            Error(
+                f"AUDIT_RETENTION_DAYS must be at least {settings.AUDIT_RETENTION_MIN_DAYS}.",
+                id="eguarantee.E001",
+            )
+        ]
+    return []

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("apply/", views.ApplyView.as_view(), name="apply"),
+    path("verify/", views.VerifyView.as_view(), name="verify"),
+    path("claim/", views.ClaimView.as_view(), name="claim"),
+]

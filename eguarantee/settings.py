@@ -1,0 +1,263 @@
+"""Settings for the 工程担保在线服务平台.
+
+Everything that differs between a developer's machine and production comes from the
+environment. The defaults are safe for `make run` (SQLite, local files); production sets
+DEBUG=0, a real SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL, and the platform refuses to
+start when it sees the development key without DEBUG (see core.apps).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_list(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DEVELOPMENT_SECRET_KEY = "dev-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "django_filters",
+    "django_tables2",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "eguarantee.core",
+    "eguarantee.accounts",
+    "eguarantee.audit",
+    "eguarantee.notifications",
+    "eguarantee.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "eguarantee.core.middleware.RequestContextMiddleware",
+    "eguarantee.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "eguarantee.accounts.middleware.AccountPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "eguarantee.audit.middleware.OperationLogMiddleware",
+]
+
+ROOT_URLCONF = "eguarantee.urls"
+WSGI_APPLICATION = "eguarantee.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "eguarantee" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "eguarantee.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # WAL lets the web server and the task worker read while the other writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["eguarantee.accounts.backends.RoleBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:dashboard"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "eguarantee.accounts.passwords.ComplexityValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 8), "min_classes": 3},
+    },
+    {"NAME": "eguarantee.accounts.passwords.NotUsernameValidator"},
+    {
+        "NAME": "eguarantee.accounts.passwords.HistoryValidator",
+        "OPTIONS": {"history": env_int("PASSWORD_HISTORY", 5)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Login security; every limit can be changed per deployment.
+ACCOUNT_SECURITY = {
+    "PASSWORD_MAX_AGE_DAYS": env_int("PASSWORD_MAX_AGE_DAYS", 90),
+    "LOCKOUT_FAILURES": env_int("LOCKOUT_FAILURES", 5),
+    "LOCKOUT_MINUTES": env_int("LOCKOUT_MINUTES", 30),
+    "IP_FAILURES": env_int("LOGIN_IP_FAILURES", 20),
+    "IP_WINDOW_MINUTES": env_int("LOGIN_IP_WINDOW_MINUTES", 15),
+    "SMS_CODE_TTL_SECONDS": env_int("SMS_CODE_TTL_SECONDS", 300),
+    "SMS_CODE_INTERVAL_SECONDS": env_int("SMS_CODE_INTERVAL_SECONDS", 60),
+    "SMS_CODE_DAILY_LIMIT": env_int("SMS_CODE_DAILY_LIMIT", 10),
+    "SMS_CODE_MAX_ATTEMPTS": env_int("SMS_CODE_MAX_ATTEMPTS", 5),
+}
+SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True  # the timeout counts from the last request: idle time
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+AUDIT_RETENTION_MIN_DAYS = 180  # 网络安全法: logs are kept at least six months
+
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    BASE_DIR / "eguarantee" / "static",
+    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even before collectstatic
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+    }
+    if os.environ.get("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 120)
+
+SMS_SENDER = os.environ.get("SMS_SENDER", "eguarantee.notifications.sms.LogSender")
+
+PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "工程担保在线服务平台")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["eguarantee.core.api_permissions.ModelActionPermission"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "eguarantee.core.api_permissions.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "eguarantee.core.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "工程担保在线服务平台 API",
+    "DESCRIPTION": "REST API of the electronic construction guarantee platform (Q/GCDB 3—2020).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+DJANGO_TABLES2_TEMPLATE = "core/table.html"
+DJANGO_TABLES2_PAGE_RANGE = 8
+
+# Production hardening; `manage.py check --deploy` is clean with DEBUG off.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

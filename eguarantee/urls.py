@@ -1,0 +1,22 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from eguarantee.core import health
+
+api_patterns = [
+    path("", include("eguarantee.accounts.api.urls")),
+    path("", include("eguarantee.audit.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("eguarantee.portal.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("", include("eguarantee.core.urls")),
+    path("accounts/", include("eguarantee.accounts.urls")),
+    path("audit/", include("eguarantee.audit.urls")),
+    path("notifications/", include("eguarantee.notifications.urls")),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
