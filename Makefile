@@ -65,8 +65,10 @@ check-deploy: setup
 	DEBUG=0 SECRET_KEY=check-deploy-only-$$(date +%s)-a-long-random-value-for-the-check ALLOWED_HOSTS=example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+# Benchmarks run on PostgreSQL (the issue targets are stated for it) in a database of their own.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/eguarantee_bench
 bench: setup
-	$(PY) bench/run.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py
 
 clean:
 	rm -rf var .pytest_cache

@@ -235,6 +235,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationStatusEnum": "eguarantee.accounts.choices.OrgStatus",
+        "UserStatusEnum": "eguarantee.accounts.choices.UserStatus",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"

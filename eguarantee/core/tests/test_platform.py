@@ -1,0 +1,111 @@
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from eguarantee.core.models import WorkerHeartbeat
+from eguarantee.core.testing import assert_api_error
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def manage(*args, **env):
+    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.xdist_group("subprocess")
+def test_production_refuses_to_start_on_the_development_secret_key():
+    result = manage("check", DEBUG="0", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.xdist_group("subprocess")
+def test_deploy_check_is_clean_in_production_settings():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="k9-Qz7#vLp2@wXr5!tYb8^mNc4&hJd6*sFg3(aE1)uIo0_PlKjHgFdSaZxCvBnM",
+        ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.xdist_group("subprocess")
+def test_seed_demo_is_refused_without_debug():
+    result = manage(
+        "seed_demo",
+        DEBUG="0",
+        SECRET_KEY="k9-Qz7#vLp2@wXr5!tYb8^mNc4&hJd6*sFg3(aE1)uIo0_PlKjHgFdSaZxCvBnM",
+        ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+@pytest.mark.django_db
+def test_readyz_reports_a_missing_worker_then_ready(client):
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "not_ready"
+    assert body["checks"]["database"]["ok"] and body["checks"]["migrations"]["ok"] and body["checks"]["media"]["ok"]
+    assert not body["checks"]["worker"]["ok"]
+
+    WorkerHeartbeat.objects.create(worker_id="w1", beat_at=timezone.now())
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ready"
+
+
+@pytest.mark.django_db
+def test_readyz_counts_a_stale_heartbeat_as_not_ready(client):
+    WorkerHeartbeat.objects.create(worker_id="w1", beat_at=timezone.now() - timedelta(minutes=10))
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "ago" in response.json()["checks"]["worker"]["detail"]
+
+
+def test_every_response_carries_a_request_id_and_security_headers(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="abcdef0123456789")
+    assert response["X-Request-ID"] == "abcdef0123456789"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_api_errors_share_one_shape(client, api_for):
+    assert_api_error(client.get("/api/v1/users/"), 403, "not_authenticated")
+    assert_api_error(api_for("platform_admin").get("/api/v1/users/999999/"), 404, "not_found")
+    assert_api_error(api_for("applicant_operator").get("/api/v1/users/"), 403, "permission_denied")
+
+
+@pytest.mark.django_db
+def test_openapi_schema_and_local_swagger_ui(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    text = schema.content.decode()
+    for route in ("/api/v1/organizations/", "/api/v1/users/", "/api/v1/roles/", "/api/v1/audit/logins/"):
+        assert route in text
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "/static/drf_spectacular_sidecar/" in docs.content.decode()  # no CDN
+
+
+@pytest.mark.django_db
+def test_portal_entries_that_are_not_built_say_so(client, client_for):
+    assert "正在建设中" in client.get("/verify/").content.decode()
+    assert client.get("/apply/").status_code == 302  # login first
+    assert "正在建设中" in client_for("applicant_operator").get("/apply/").content.decode()
