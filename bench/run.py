@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import list_page  # noqa: E402
+from bench import list_page
 
 
 def main():

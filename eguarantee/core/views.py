@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from . import export
+from .forms import bootstrap
 from .exceptions import ServiceError
 
 
@@ -101,6 +102,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if context.get("filter") is not None:
+            bootstrap(context["filter"].form)
         user = self.request.user
         context["can_export"] = bool(self.export_columns) and (
             not self.export_permission or user.has_perm(self.export_permission)
