@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
-    "django_tables2",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -240,9 +239,6 @@ SPECTACULAR_SETTINGS = {
         "UserStatusEnum": "eguarantee.accounts.choices.UserStatus",
     },
 }
-
-DJANGO_TABLES2_TEMPLATE = "core/table.html"
-DJANGO_TABLES2_PAGE_RANGE = 8
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -1,48 +1,54 @@
-import django_tables2 as tables
-
-from .models import Organization, Role, User
+from eguarantee.core.tables import Column, Table
 
 
-class SelectColumn(tables.CheckBoxColumn):
-    def __init__(self, **kwargs):
-        super().__init__(accessor="pk", attrs={"th__input": {"data-toggle-all": "1"}}, **kwargs)
+class OrganizationTable(Table):
+    columns = [
+        Column("name", link=True),
+        Column("credit_code"),
+        Column("org_type"),
+        Column("region_code"),
+        Column("status"),
+        Column("created_at"),
+    ]
 
 
-class OrganizationTable(tables.Table):
-    name = tables.Column(linkify=True)
+class RegistrationTable(Table):
+    columns = [
+        Column("name", display=lambda o: o.name, header="单位名称"),
+        Column("credit_code"),
+        Column("org_type"),
+        Column("region_code"),
+        Column("contact_name"),
+        Column("created_at"),
+    ]
+    default_order = ("created_at",)  # oldest application first
 
-    class Meta:
-        model = Organization
-        fields = ("name", "credit_code", "org_type", "region_code", "status", "created_at")
-        attrs = {"class": "table table-hover table-sm"}
+    def rows(self):
+        from django.urls import reverse
 
-
-class RegistrationTable(tables.Table):
-    name = tables.Column(linkify=("accounts:registration_detail", [tables.A("pk")]))
-
-    class Meta:
-        model = Organization
-        fields = ("name", "credit_code", "org_type", "region_code", "contact_name", "created_at")
-        attrs = {"class": "table table-hover table-sm"}
-
-
-class UserTable(tables.Table):
-    pk = SelectColumn()
-    username = tables.Column(linkify=True)
-    organization = tables.Column(verbose_name="所属单位")
-    mobile = tables.Column(accessor="masked_mobile", verbose_name="手机号码", orderable=False)
-
-    class Meta:
-        model = User
-        fields = ("pk", "username", "full_name", "organization", "mobile", "status", "last_login")
-        attrs = {"class": "table table-hover table-sm"}
+        for cells, obj in zip(super().rows(), self.page.object_list, strict=True):
+            cells[0]["url"] = reverse("accounts:registration_detail", args=[obj.pk])
+            yield cells
 
 
-class RoleTable(tables.Table):
-    name = tables.Column(linkify=True)
-    users = tables.Column(accessor="user_set__count", verbose_name="用户数", orderable=False)
+class UserTable(Table):
+    columns = [
+        Column("pk", select=True),
+        Column("username", link=True),
+        Column("full_name"),
+        Column("organization", header="所属单位", sortable=False),
+        Column("masked_mobile", header="手机号码", sortable=False),
+        Column("status"),
+        Column("last_login"),
+    ]
 
-    class Meta:
-        model = Role
-        fields = ("name", "code", "org_type", "enabled", "builtin", "users")
-        attrs = {"class": "table table-hover table-sm"}
+
+class RoleTable(Table):
+    columns = [
+        Column("name", link=True),
+        Column("code"),
+        Column("org_type"),
+        Column("enabled"),
+        Column("builtin"),
+        Column("users", header="用户数", display=lambda r: r.user_set.count()),
+    ]

@@ -1,33 +1,37 @@
-import django_tables2 as tables
-
-from .models import LoginLog, ObjectChange, OperationLog
-
-ATTRS = {"class": "table table-hover table-sm"}
+from eguarantee.core.tables import Column, Table
 
 
-class ObjectChangeTable(tables.Table):
-    time = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i:s")
-    content_type = tables.Column(verbose_name="对象类型")
-
-    class Meta:
-        model = ObjectChange
-        fields = ("time", "user_name", "action", "content_type", "object_repr", "ip", "request_id")
-        attrs = ATTRS
-
-
-class OperationLogTable(tables.Table):
-    time = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i:s")
-
-    class Meta:
-        model = OperationLog
-        fields = ("time", "user_name", "module", "action", "object_repr", "result", "duration_ms", "ip")
-        attrs = ATTRS
+class ObjectChangeTable(Table):
+    columns = [
+        Column("time", link=True),
+        Column("user_name"),
+        Column("action"),
+        Column("content_type", header="对象类型", sortable=False),
+        Column("object_repr"),
+        Column("ip"),
+        Column("request_id"),
+    ]
 
 
-class LoginLogTable(tables.Table):
-    time = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i:s")
+class OperationLogTable(Table):
+    columns = [
+        Column("time", link=True),
+        Column("user_name"),
+        Column("module"),
+        Column("action"),
+        Column("object_repr"),
+        Column("result"),
+        Column("duration_ms"),
+        Column("ip"),
+    ]
 
-    class Meta:
-        model = LoginLog
-        fields = ("time", "username", "success", "message", "ip", "user_agent")
-        attrs = ATTRS
+
+class LoginLogTable(Table):
+    columns = [
+        Column("time", link=True),
+        Column("username"),
+        Column("success"),
+        Column("message"),
+        Column("ip"),
+        Column("user_agent"),
+    ]

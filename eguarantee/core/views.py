@@ -14,11 +14,10 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from . import export
-from .forms import bootstrap
 from .exceptions import ServiceError
+from .forms import bootstrap
 
 
 class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -45,16 +44,19 @@ class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return context
 
 
-class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
+class ObjectListView(ScopedMixin, FilterView):
     template_name = "core/object_list.html"
+    table_class = None  # a core.tables.Table; it sorts and paginates
     paginate_by = 25
-    table_pagination = {"per_page": 25}
     export_columns = None  # [(header, getter)]; None: no export button
     export_permission = None
     export_filename = "export"
     bulk_actions = ()  # [(key, label, permission)]
     add_url_name = None
     add_permission = None
+
+    def get_paginate_by(self, queryset):
+        return None  # the table paginates
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx" and self.export_columns:
@@ -104,6 +106,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         if context.get("filter") is not None:
             bootstrap(context["filter"].form)
+        context["table"] = self.table_class(self.object_list, self.request, per_page=self.paginate_by)
         user = self.request.user
         context["can_export"] = bool(self.export_columns) and (
             not self.export_permission or user.has_perm(self.export_permission)

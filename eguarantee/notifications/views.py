@@ -1,10 +1,10 @@
 import django_filters
-import django_tables2 as tables
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import ListView
 
+from eguarantee.core.tables import Column, Table
 from eguarantee.core.views import ObjectDetailView, ObjectListView
 
 from . import selectors, services
@@ -21,13 +21,17 @@ class SmsFilterSet(django_filters.FilterSet):
         fields = ["mobile", "status", "purpose"]
 
 
-class SmsTable(tables.Table):
-    created_at = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i:s")
-
-    class Meta:
-        model = SmsMessage
-        fields = ("created_at", "mobile", "purpose", "content", "status", "provider", "sent_at", "error")
-        attrs = {"class": "table table-hover table-sm"}
+class SmsTable(Table):
+    columns = [
+        Column("created_at", link=True),
+        Column("mobile"),
+        Column("purpose"),
+        Column("content"),
+        Column("status"),
+        Column("provider"),
+        Column("sent_at"),
+        Column("error"),
+    ]
 
 
 SMS_COLUMNS = [

@@ -1,0 +1,111 @@
+"""List tables: declared columns, sorting by whitelisted columns, pagination.
+
+Our own small renderer rather than django-tables2: measured on the 用户管理 list (25 rows ×
+7 columns), django-tables2 spent ~70 % of the request introspecting each cell's render
+signature; this renders the same table in a fraction of that (bench/list_page.py)."""
+
+from datetime import datetime
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .export import resolve
+
+
+class Column:
+    def __init__(self, accessor, header=None, *, link=False, sortable=True, select=False, display=None):
+        self.accessor = accessor
+        self.header = header
+        self.link = link
+        self.sortable = sortable and not select and not callable(accessor) and display is None
+        self.select = select
+        self.display = display
+
+    def label(self, model):
+        if self.header:
+            return self.header
+        if self.select:
+            return ""
+        name = self.accessor.split("__")[0]
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:  # not a model field: a property or a method
+            return name
+
+    def render(self, obj):
+        value = self.display(obj) if self.display else resolve(obj, self.accessor)
+        return format_value(value)
+
+
+def format_value(value):
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "Y-m-d H:i")
+    return str(value)
+
+
+class Table:
+    columns: list[Column] = []
+    per_page = 25
+    default_order = None
+
+    def __init__(self, queryset: QuerySet, request, per_page=None):
+        self.request = request
+        model = queryset.model
+        self.sort = request.GET.get("sort", "")
+        sortable = {c.accessor for c in self.columns if c.sortable}
+        if self.sort.lstrip("-") in sortable:
+            queryset = queryset.order_by(self.sort, "-pk")
+        elif self.default_order:
+            queryset = queryset.order_by(*self.default_order)
+        paginator = Paginator(queryset, per_page or self.per_page)
+        self.page = paginator.get_page(request.GET.get("page"))
+        self.paginator = paginator
+        self.headers = []
+        for column in self.columns:
+            self.headers.append(
+                {
+                    "label": column.label(model),
+                    "select": column.select,
+                    "sort_url": self._sort_url(column) if column.sortable else None,
+                    "sorted": self.sort.lstrip("-") == column.accessor,
+                    "descending": self.sort.startswith("-"),
+                }
+            )
+
+    def rows(self):
+        for obj in self.page.object_list:
+            cells = []
+            for column in self.columns:
+                if column.select:
+                    cells.append({"select": obj.pk})
+                    continue
+                url = obj.get_absolute_url() if column.link else None
+                cells.append({"text": column.render(obj), "url": url})
+            yield cells
+
+    def _query(self, **changes):
+        params = self.request.GET.copy()
+        params.pop("export", None)
+        for key, value in changes.items():
+            params[key] = value
+        return params.urlencode()
+
+    def _sort_url(self, column):
+        descending = self.sort == column.accessor
+        return "?" + self._query(sort=("-" if descending else "") + column.accessor, page=1)
+
+    def page_url(self, number):
+        return "?" + self._query(page=number)
+
+    def page_links(self):
+        current, last = self.page.number, self.paginator.num_pages
+        numbers = sorted({1, last, *range(max(1, current - 3), min(last, current + 3) + 1)})
+        return [{"number": n, "url": self.page_url(n), "current": n == current} for n in numbers]
