@@ -10,8 +10,12 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .export import resolve
+
+SELECT_CELL = '<td><input type="checkbox" class="form-check-input" name="pk" value="{}" aria-label="选择"></td>'
 
 
 class Column:
@@ -81,6 +85,7 @@ class Table:
             )
 
     def rows(self):
+        """One list of cells per object: {"text", "url"} or {"select": pk}."""
         for obj in self.page.object_list:
             cells = []
             for column in self.columns:
@@ -90,6 +95,26 @@ class Table:
                 url = obj.get_absolute_url() if column.link else None
                 cells.append({"text": column.render(obj), "url": url})
             yield cells
+
+    def body_html(self):
+        """The <tbody> rows, built in Python: a template loop over every cell costs more
+        than the rest of a list page together."""
+        lines = []
+        for cells in self.rows():
+            html = []
+            for cell in cells:
+                if "select" in cell:
+                    html.append(format_html(SELECT_CELL, cell["select"]))
+                elif cell["url"]:
+                    html.append(format_html('<td><a href="{}">{}</a></td>', cell["url"], cell["text"]))
+                else:
+                    html.append(format_html("<td>{}</td>", cell["text"]))
+            lines.append(mark_safe("<tr>" + "".join(html) + "</tr>"))  # noqa: S308  parts escaped above
+        if not lines:
+            return format_html(
+                '<tr><td colspan="{}" class="text-center text-muted py-4">暂无数据</td></tr>', len(self.columns)
+            )
+        return mark_safe("\n".join(lines))  # noqa: S308  rows built from format_html
 
     def _query(self, **changes):
         params = self.request.GET.copy()
