@@ -188,6 +188,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG  # no scan of every static file at start-up in development and tests
 
 CACHES = {
     "default": {

@@ -1,0 +1,74 @@
+"""Playwright (sync API) against pytest-django's live_server: one chromium per session, a
+fresh browser context per test. Every page a test opens is checked for console errors,
+failed requests and CSP violations, and for Bootstrap's stylesheet being applied."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM (used by the tests to
+# seed data and read the SMS log) would otherwise refuse to run next to it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    """The production hasher costs ~0.5 s a password; the journeys hash a dozen."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class PageProblems(list):
+    def watch(self, page):
+        page.on("console", lambda msg: msg.type == "error" and self.append(f"console: {msg.text}"))
+        page.on("pageerror", lambda exc: self.append(f"page error: {exc}"))
+        page.on("requestfailed", lambda req: self.append(f"failed: {req.url} {req.failure}"))
+        page.on("response", lambda res: res.status >= 400 and self.append(f"{res.status}: {res.url}"))
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = PageProblems()
+    problems.watch(page)
+    page.problems = problems
+    yield page
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def assert_styled():
+    return _assert_styled
+
+
+def _assert_styled(page):
+    """Bootstrap's CSS arrived and applies (CSP and whitenoise let it through)."""
+    sheets = page.evaluate("[...document.styleSheets].map(s => s.href || '')")
+    assert any(href.endswith("/static/vendor/bootstrap/css/bootstrap.min.css") for href in sheets), sheets
+    primary = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--bs-primary')")
+    assert primary.strip() == "#0d6efd", primary
+    margin = page.evaluate("getComputedStyle(document.body).margin")
+    assert margin == "0px", margin  # Bootstrap's reboot, not the browser default of 8px
