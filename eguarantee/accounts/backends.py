@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 
@@ -12,6 +13,16 @@ class RoleBackend(ModelBackend):
         from .policy import login_refusal
 
         return super().user_can_authenticate(user) and login_refusal(user) is None
+
+    def get_user(self, user_id):
+        """The session's user, whatever the account's state: AccountPolicyMiddleware then
+        ends a refused account's session and tells the user why (locked, deactivated, …).
+        Refusing here instead would turn them silently into an anonymous visitor."""
+        user_model = get_user_model()
+        try:
+            return user_model._default_manager.get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
 
     def _get_group_permissions(self, user_obj):
         return Permission.objects.filter(group__user=user_obj, group__role__enabled=True)

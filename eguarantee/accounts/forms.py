@@ -151,8 +151,11 @@ class UserCreateForm(ConfirmPasswordMixin, UserForm):
     def __init__(self, *args, organizations=None, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
-        self.fields["roles"].queryset = roles
-        self.fields["roles"].widget.attrs = {"class": "form-check-input"}
+        if roles is None:
+            del self.fields["roles"]
+        else:
+            self.fields["roles"].queryset = roles
+            self.fields["roles"].widget.attrs = {"class": "form-check-input"}
 
 
 class RoleAssignForm(BootstrapForm):

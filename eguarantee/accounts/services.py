@@ -535,6 +535,7 @@ def request_password_reset(mobile):
             mobile=mobile,
             purpose=SmsPurpose.PASSWORD_RESET,
             code_hash=_hash_code(code),
+            created_at=now,
             expires_at=now + timedelta(seconds=limits["SMS_CODE_TTL_SECONDS"]),
             ip=context.current().ip,
         )

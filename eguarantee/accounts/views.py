@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -216,7 +216,9 @@ class RegistrationRejectView(RegistrationApproveView):
         services.reject_organization(obj, actor=self.request.user, reason=form.cleaned_data["reason"])
 
 
-class LicenceDownloadView(LoginRequiredMixin, View):
+class LicenceDownloadView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "accounts.view_organization"
+
     def get(self, request, pk):
         org = get_object_or_404(selectors.organizations_for(request.user), pk=pk)
         if not org.business_licence:
@@ -413,7 +415,10 @@ class UserCreateView(ScopedMixin, ServiceFormMixin, FormView):
         kwargs = super().get_form_kwargs()
         user = self.request.user
         kwargs["organizations"] = selectors.organizations_for(user).filter(status=OrgStatus.APPROVED)
-        kwargs["roles"] = selectors.roles_for(user).filter(enabled=True)
+        # Only those who may assign roles see them (the platform's system administrator may not: 三权分立).
+        kwargs["roles"] = (
+            selectors.roles_for(user).filter(enabled=True) if user.has_perm("accounts.assign_role") else None
+        )
         return kwargs
 
     def save(self, form):
@@ -423,7 +428,7 @@ class UserCreateView(ScopedMixin, ServiceFormMixin, FormView):
             organization=data["organization"],
             data={k: data[k] for k in ("username", "full_name", "mobile", "email")},
             password=data["password"],
-            roles=list(data["roles"]),
+            roles=list(data.get("roles") or []),
         )
 
 

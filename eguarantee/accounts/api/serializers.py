@@ -70,7 +70,7 @@ class RoleAssignSerializer(serializers.Serializer):
 
 
 class RoleSerializer(serializers.ModelSerializer):
-    permissions = serializers.ListField(child=serializers.CharField(), required=False)
+    permissions = serializers.ListField(child=serializers.CharField(), required=False, write_only=True)
 
     class Meta:
         model = Role
