@@ -1,1 +1,15 @@
+import pytest
+
 pytest_plugins = ["eguarantee.core.testing"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2 costs about half a second a hash on these machines and the suite hashes
+    thousands of times; the hasher is not what the tests examine."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

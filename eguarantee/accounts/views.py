@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from eguarantee.core.exceptions import ServiceError
+from eguarantee.core.scope import scoped_get
 from eguarantee.core.views import (
     ObjectActionView,
     ObjectDetailView,
@@ -220,7 +221,7 @@ class LicenceDownloadView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "accounts.view_organization"
 
     def get(self, request, pk):
-        org = get_object_or_404(selectors.organizations_for(request.user), pk=pk)
+        org = scoped_get(selectors.organizations_for(request.user), pk)
         if not org.business_licence:
             raise Http404
         request.audit_sensitive = "下载营业执照"
@@ -287,7 +288,7 @@ class OrganizationEditView(ScopedMixin, ServiceFormMixin, FormView):
     def get_object(self):
         if "pk" not in self.kwargs:
             return None
-        return get_object_or_404(selectors.organizations_for(self.request.user), pk=self.kwargs["pk"])
+        return scoped_get(selectors.organizations_for(self.request.user), self.kwargs["pk"])
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -439,7 +440,7 @@ class UserEditView(UserCreateView):
     success_message = "用户信息已保存。"
 
     def get_object(self):
-        return get_object_or_404(selectors.users_for(self.request.user), pk=self.kwargs["pk"])
+        return scoped_get(selectors.users_for(self.request.user), self.kwargs["pk"])
 
     def get_form_kwargs(self):
         kwargs = FormView.get_form_kwargs(self)
@@ -559,7 +560,7 @@ class RoleEditView(ScopedMixin, ServiceFormMixin, FormView):
     def get_object(self):
         if "pk" not in self.kwargs:
             return None
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        return scoped_get(self.get_queryset(), self.kwargs["pk"])
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

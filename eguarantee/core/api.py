@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import ServiceError
+from .scope import scoped_get
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -23,6 +24,11 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         return self.selector(self.request.user)
+
+    def get_object(self):
+        obj = scoped_get(self.filter_queryset(self.get_queryset()), self.kwargs[self.lookup_field])
+        self.check_object_permissions(self.request, obj)
+        return obj
 
 
 class ReadOnlyScopedViewSet(viewsets.mixins.ListModelMixin, viewsets.mixins.RetrieveModelMixin, ScopedViewSet):

@@ -9,6 +9,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 
 def cell_value(value):
@@ -27,9 +28,10 @@ def write_xlsx(fileobj, headers, rows, sheet_title="数据"):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title)
     header_cells = []
+    bold = Font(bold=True)
     for header in headers:
         cell = WriteOnlyCell(sheet, value=header)
-        cell.font = cell.font.copy(bold=True)
+        cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, TemplateView
@@ -18,6 +18,7 @@ from django_filters.views import FilterView
 from . import export
 from .exceptions import ServiceError
 from .forms import bootstrap
+from .scope import scoped_get
 
 
 class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -29,6 +30,9 @@ class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
     def get_queryset(self):
         return self.selector(self.request.user)
+
+    def get_object(self, queryset=None):
+        return scoped_get(queryset if queryset is not None else self.get_queryset(), self.kwargs["pk"])
 
     def breadcrumbs(self):
         crumbs = [(self.module_label, None)] if self.module_label else []
@@ -171,7 +175,7 @@ class ObjectActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
     http_method_names = ["get", "post"]
 
     def get_object(self):
-        return get_object_or_404(self.selector(self.request.user), pk=self.kwargs["pk"])
+        return scoped_get(self.selector(self.request.user), self.kwargs["pk"])
 
     def perform(self, obj, form):
         raise NotImplementedError

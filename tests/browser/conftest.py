@@ -23,19 +23,14 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} not installed")
+    # Fail, never skip: `make test` installs chromium (Makefile: sysdeps).
+    from playwright import sync_api
+
+    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium"
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    """The production hasher costs ~0.5 s a password; the journeys hash a dozen."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 class PageProblems(list):

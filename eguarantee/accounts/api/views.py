@@ -1,5 +1,4 @@
 from django.contrib.auth.models import Permission
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -7,6 +6,7 @@ from rest_framework.response import Response
 
 from eguarantee.core.api import ScopedViewSet
 from eguarantee.core.exceptions import ServiceError
+from eguarantee.core.scope import scoped_get
 
 from .. import filtersets, selectors, services
 from ..models import Organization, Role, User
@@ -106,7 +106,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         organization = data.pop("organization")
-        get_object_or_404(selectors.organizations_for(request.user), pk=organization.pk)
+        scoped_get(selectors.organizations_for(request.user), organization.pk)
         user = services.create_user(
             actor=request.user,
             organization=organization,

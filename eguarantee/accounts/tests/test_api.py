@@ -44,7 +44,7 @@ def test_lists_are_scoped_by_organization(demo_users, api_for):
     roles = api_for("applicant_admin").get("/api/v1/roles/").json()["results"]
     assert {r["org_type"] for r in roles} == {"applicant"}
     other = demo_users["guarantor_reviewer"]
-    assert_api_error(api_for("applicant_admin").get(f"/api/v1/users/{other.pk}/"), 404, "not_found")
+    assert_api_error(api_for("applicant_admin").get(f"/api/v1/users/{other.pk}/"), 403, "permission_denied")
 
 
 def test_create_user_and_error_codes(demo_users, api_for):
@@ -88,8 +88,8 @@ def test_create_user_and_error_codes(demo_users, api_for):
     other_org = demo_users["guarantor_admin"].organization
     assert_api_error(
         api.post("/api/v1/users/", new_user(other_org, username="apiuser6", mobile="13522227777"), format="json"),
-        404,
-        "not_found",
+        403,
+        "permission_denied",
     )
     assert User.objects.count() == before
 

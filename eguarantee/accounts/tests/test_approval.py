@@ -123,8 +123,6 @@ def test_approving_twice_is_a_conflict_and_the_page_says_so(demo_users, client_f
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_approvals_one_wins(demo_users):
-    if connection.vendor == "sqlite":
-        pytest.skip("in-memory test SQLite: threads share one cache (table is locked); see the sequential test")
     org, _ = services.register_organization(**reg())
     admin = demo_users["platform_admin"]
     barrier = threading.Barrier(2)

@@ -50,14 +50,14 @@ def test_org_admin_edits_contact_data_but_not_identity(demo_users, client_for):
     assert org.address == "新地址" and org.contact_name == "赵六"
     assert org.name == "厦门鹭江建设工程有限公司" and org.org_type == "applicant"
     other = demo_users["guarantor_admin"].organization
-    assert client_for("applicant_admin").get(reverse("accounts:organization_edit", args=[other.pk])).status_code == 404
+    assert client_for("applicant_admin").get(reverse("accounts:organization_edit", args=[other.pk])).status_code == 403
 
 
 def test_licence_download_is_scoped(demo_users, client_for):
     org, _ = services.register_organization(**reg())
     response = client_for("platform_admin").get(reverse("accounts:organization_licence", args=[org.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF_BYTES
-    assert client_for("applicant_admin").get(reverse("accounts:organization_licence", args=[org.pk])).status_code == 404
+    assert client_for("applicant_admin").get(reverse("accounts:organization_licence", args=[org.pk])).status_code == 403
 
 
 def test_delete_refused_while_users_exist(demo_users, client_for):

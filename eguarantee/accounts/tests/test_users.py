@@ -108,10 +108,10 @@ def test_org_admin_manages_only_its_own_users(demo_users, client_for):
     other = demo_users["guarantor_reviewer"]
     assert org_admin.post(reverse("accounts:user_lock", args=[own.pk])).status_code == 302
     assert User.objects.get(pk=own.pk).status == UserStatus.LOCKED
-    # Another organization's user is not even visible: the scoped selectors answer 404.
+    # Another organization's user: 403, as the issue asks (an unknown id would be 404).
     for name in ("accounts:user_detail", "accounts:user_edit", "accounts:user_lock", "accounts:user_delete"):
-        assert org_admin.get(reverse(name, args=[other.pk])).status_code == 404, name
-    assert org_admin.post(reverse("accounts:user_lock", args=[other.pk])).status_code == 404
+        assert org_admin.get(reverse(name, args=[other.pk])).status_code == 403, name
+    assert org_admin.post(reverse("accounts:user_lock", args=[other.pk])).status_code == 403
     assert User.objects.get(pk=other.pk).status == UserStatus.ACTIVE
     # The service refuses it as well, whatever the caller.
     with pytest.raises(NotAllowed) as exc:

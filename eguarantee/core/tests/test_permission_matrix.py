@@ -233,11 +233,6 @@ def _request(client, route, url):
     return getattr(client, route.method)(url, route.data)
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _url(route, objects):
     return reverse(route.name, kwargs=route.kwargs(objects) if route.kwargs else {})
 
@@ -298,23 +293,24 @@ def test_matrix_covers_every_route():
     assert not PUBLIC - names, f"public names that no longer exist: {sorted(PUBLIC - names)}"
 
 
-# ---- data scope: an organization's administrator sees only their own organization.
+# ---- data scope: an organization's administrator sees only their own organization; another
+# organization's record answers 403, an id that exists nowhere 404.
 
 SCOPE = [
     # (role, route name, target maker, expected status)
-    ("applicant_admin", "accounts:user_detail", lambda u: u["guarantor_admin"], 404),
-    ("applicant_admin", "accounts:user_edit", lambda u: u["guarantor_reviewer"], 404),
-    ("applicant_admin", "accounts:user_lock", lambda u: u["platform_admin"], 404),
-    ("applicant_admin", "accounts:user_roles", lambda u: u["beneficiary_operator"], 404),
-    ("guarantor_admin", "accounts:user_reset_password", lambda u: u["applicant_operator"], 404),
-    ("department_admin", "accounts:user_delete", lambda u: u["applicant_admin"], 404),
+    ("applicant_admin", "accounts:user_detail", lambda u: u["guarantor_admin"], 403),
+    ("applicant_admin", "accounts:user_edit", lambda u: u["guarantor_reviewer"], 403),
+    ("applicant_admin", "accounts:user_lock", lambda u: u["platform_admin"], 403),
+    ("applicant_admin", "accounts:user_roles", lambda u: u["beneficiary_operator"], 403),
+    ("guarantor_admin", "accounts:user_reset_password", lambda u: u["applicant_operator"], 403),
+    ("department_admin", "accounts:user_delete", lambda u: u["applicant_admin"], 403),
     ("applicant_admin", "accounts:user_detail", lambda u: u["applicant_operator"], 200),
-    ("applicant_admin", "accounts:organization_detail", lambda u: u["guarantor_admin"].organization, 404),
-    ("applicant_admin", "accounts:organization_edit", lambda u: u["guarantor_admin"].organization, 404),
-    ("applicant_operator", "accounts:organization_detail", lambda u: u["beneficiary_admin"].organization, 404),
-    ("applicant_admin", "accounts:role_detail", lambda u: Role.objects.get(code="guarantor_admin"), 404),
-    ("applicant_admin", "api:user-detail", lambda u: u["guarantor_admin"], 404),
-    ("applicant_admin", "api:organization-detail", lambda u: u["guarantor_admin"].organization, 404),
+    ("applicant_admin", "accounts:organization_detail", lambda u: u["guarantor_admin"].organization, 403),
+    ("applicant_admin", "accounts:organization_edit", lambda u: u["guarantor_admin"].organization, 403),
+    ("applicant_operator", "accounts:organization_detail", lambda u: u["beneficiary_admin"].organization, 403),
+    ("applicant_admin", "accounts:role_detail", lambda u: Role.objects.get(code="guarantor_admin"), 403),
+    ("applicant_admin", "api:user-detail", lambda u: u["guarantor_admin"], 403),
+    ("applicant_admin", "api:organization-detail", lambda u: u["guarantor_admin"].organization, 403),
     ("platform_security", "accounts:user_detail", lambda u: u["applicant_operator"], 200),
     ("platform_admin", "accounts:organization_detail", lambda u: u["guarantor_admin"].organization, 200),
 ]
@@ -326,6 +322,12 @@ def test_data_scope(role, name, target, status, demo_users, client_for, api_for)
     client = api_for(role) if name.startswith("api:") else client_for(role)
     response = client.get(reverse(name, kwargs={"pk": target(demo_users).pk}))
     assert response.status_code == status
+
+
+@pytest.mark.django_db
+def test_unknown_ids_are_404_not_403(client_for, api_for):
+    assert client_for("applicant_admin").get(reverse("accounts:user_detail", kwargs={"pk": 987654})).status_code == 404
+    assert api_for("applicant_admin").get(reverse("api:user-detail", kwargs={"pk": 987654})).status_code == 404
 
 
 @pytest.mark.django_db
