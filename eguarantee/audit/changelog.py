@@ -10,6 +10,7 @@ import decimal
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
@@ -18,6 +19,7 @@ from eguarantee.core import context
 from .models import ObjectChange
 
 MASK = "********"
+MASK_CHANGED = "********（已修改）"  # a secret that changed: the fact is recorded, never the value
 SECRET_FIELDS = {"password", "code_hash", "secret", "token", "key"}
 EXCLUDED = {
     ("audit", "objectchange"),
@@ -29,6 +31,9 @@ EXCLUDED = {
     ("django_tasks_db", "dbtaskresult"),
     ("core", "workerheartbeat"),
     ("accounts", "passwordhistory"),
+    # The SMS send log is a log itself, and its content holds verification codes, which the
+    # auditor must not read (and which must not outlive their five minutes by 180 days).
+    ("notifications", "smsmessage"),
 }
 
 
@@ -71,7 +76,7 @@ def serialize(instance, *, with_m2m=True):
 def record(instance, action, before, after):
     ctx = context.current()
     user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
-    ObjectChange.objects.create(
+    change = ObjectChange.objects.create(
         user=user,
         user_name=user.username if user else ctx.source,
         organization_id=getattr(user, "organization_id", None),
@@ -84,14 +89,53 @@ def record(instance, action, before, after):
         prechange_data=before,
         postchange_data=after,
     )
+    _remember(instance, change)
+    return change
+
+
+def _remember(instance, change):
+    """Later m2m changes of this same instance in the same request amend `change` instead of
+    adding rows (NetBox does the same): `role.permissions.set(...)` (a remove, then an add)
+    or a create followed by its m2m values is one change, not several half-done states."""
+    instance._audit_pending = (change.pk, change.request_id)
+
+
+def _amend(instance, after):
+    """Replace postchange_data of the row last written for this instance in the current
+    request: the change log's own bookkeeping, the one write on an existing audit row.
+    Returns False when there is none (or it was rolled back with its savepoint)."""
+    pending = getattr(instance, "_audit_pending", None)
+    if pending is None or pending[1] != context.current().request_id:
+        return False
+    # Bypasses the append-only guard on purpose (QuerySet.update of the base class).
+    return models.QuerySet.update(ObjectChange.objects.filter(pk=pending[0]), postchange_data=after) == 1
+
+
+def _auto_fields(model):
+    """Fields the database layer touches on every save (auto_now): a change to those alone
+    is not a change."""
+    return {f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)}
+
+
+def _same(model, before, after):
+    if before is None or after is None:
+        return before is after
+    ignored = _auto_fields(model)
+    return {k: v for k, v in before.items() if k not in ignored} == {k: v for k, v in after.items() if k not in ignored}
+
+
+def _secrets(instance):
+    return {f.name: f.value_from_object(instance) for f in instance._meta.concrete_fields if f.name in SECRET_FIELDS}
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):
+    instance._audit_secrets = {}
     if raw or not tracked(sender) or instance.pk is None or instance._state.adding:
         instance._audit_before = None
         return
     current = sender._default_manager.filter(pk=instance.pk).first()
     instance._audit_before = serialize(current) if current is not None else None
+    instance._audit_secrets = _secrets(current) if current is not None else {}
 
 
 def _post_save(sender, instance, created, raw=False, **kwargs):
@@ -99,8 +143,13 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
         return
     before = None if created else getattr(instance, "_audit_before", None)
     after = serialize(instance)
-    if not created and before == after:
-        return  # saved without a change: nothing to record
+    if before is not None:
+        old = getattr(instance, "_audit_secrets", {})
+        for name, value in _secrets(instance).items():
+            if name in old and old[name] != value:
+                after[name] = MASK_CHANGED
+    if not created and _same(sender, before, after):
+        return  # saved without a change (or only its auto_now timestamp): nothing to record
     record(instance, ObjectChange.Action.CREATE if created else ObjectChange.Action.UPDATE, before, after)
 
 
@@ -122,7 +171,7 @@ def _m2m_changed(sender, instance, action, reverse, **kwargs):
     elif action in ("post_add", "post_remove", "post_clear"):
         before = getattr(instance, "_audit_m2m_before", None)
         after = serialize(instance)
-        if before != after:
+        if before != after and not _amend(instance, after):
             record(instance, ObjectChange.Action.UPDATE, before, after)
 
 

@@ -20,9 +20,11 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AuditRecordError("审计记录不可删除，过期记录由保留期清理命令处理。")
 
     def purge_before(self, cutoff):
-        """Retention only: remove rows older than cutoff, bypassing the append-only guard."""
-        qs = self.filter(time__lt=cutoff)
-        return models.QuerySet.delete(qs)
+        """Retention only: remove rows older than cutoff, bypassing the append-only guard.
+        One DELETE statement; rows are not loaded (nothing references an audit row) and no
+        delete signals are sent. Returns the number of rows removed."""
+        qs = self.filter(time__lt=cutoff).order_by()
+        return qs._raw_delete(qs.db)
 
 
 class AppendOnlyModel(models.Model):

@@ -86,6 +86,8 @@ class MarkReadView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        ids = request.POST.getlist("id") or None
+        raw = request.POST.getlist("id")
+        # No ids: mark everything read. Ids that are not numbers are nobody's messages.
+        ids = [int(v) for v in raw if v.isdigit()] if raw else None
         services.mark_read(request.user, ids)
         return redirect("notifications:inbox")
