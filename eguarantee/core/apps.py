@@ -13,4 +13,12 @@ class CoreConfig(AppConfig):
             raise ImproperlyConfigured(
                 "DEBUG is off but SECRET_KEY is the development key: set SECRET_KEY in the environment."
             )
-        from . import checks  # noqa: F401  (registers system checks)
+        from django_tasks.signals import task_finished, task_started
+
+        from . import (
+            checks,  # noqa: F401  (registers system checks)
+            context,
+        )
+
+        task_started.connect(context.task_started, dispatch_uid="action_context_task_started")
+        task_finished.connect(context.task_finished, dispatch_uid="action_context_task_finished")

@@ -48,3 +48,21 @@ def client_ip(request) -> str | None:
     if forwarded:
         return forwarded.split(",")[0].strip() or None
     return request.META.get("REMOTE_ADDR")
+
+
+# Each background task acts in a context of its own (its own request id), and the caller's
+# context comes back afterwards: the immediate backend runs tasks inside the request.
+_task_tokens = contextvars.ContextVar("eguarantee_task_tokens", default=())
+
+
+def task_started(sender=None, task_result=None, **kwargs):
+    task_id = getattr(task_result, "id", None)
+    token = _current.set(ActionContext(source="task", request_id=str(task_id or uuid.uuid4().hex)[:64]))
+    _task_tokens.set((*_task_tokens.get(), token))
+
+
+def task_finished(sender=None, **kwargs):
+    tokens = _task_tokens.get()
+    if tokens:
+        _task_tokens.set(tokens[:-1])
+        _current.reset(tokens[-1])

@@ -1,6 +1,6 @@
 import django_filters
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import ListView
 
@@ -90,4 +90,10 @@ class MarkReadView(LoginRequiredMixin, View):
         # No ids: mark everything read. Ids that are not numbers are nobody's messages.
         ids = [int(v) for v in raw if v.isdigit()] if raw else None
         services.mark_read(request.user, ids)
+        if request.headers.get("HX-Request") and ids and len(ids) == 1:
+            # htmx: swap the one message in place and refresh the bell's count, no reload.
+            message = selectors.inbox_for(request.user).filter(pk=ids[0]).first()
+            if message is not None:
+                unread = selectors.inbox_for(request.user).filter(read_at__isnull=True).count()
+                return render(request, "notifications/_read.html", {"m": message, "unread": unread})
         return redirect("notifications:inbox")

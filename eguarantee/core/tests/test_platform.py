@@ -109,3 +109,14 @@ def test_portal_entries_that_are_not_built_say_so(client, client_for):
     assert "正在建设中" in client.get("/verify/").content.decode()
     assert client.get("/apply/").status_code == 302  # login first
     assert "正在建设中" in client_for("applicant_operator").get("/apply/").content.decode()
+
+
+def test_a_background_task_gets_its_own_action_context_and_gives_the_callers_back():
+    from eguarantee.core import context
+
+    with context.acting_as(None, source="web", request_id="caller-request-0001") as caller:
+        context.task_started(task_result=type("R", (), {"id": "task-0001"})())
+        inside = context.current()
+        assert inside.source == "task" and inside.request_id == "task-0001"
+        context.task_finished()
+        assert context.current() is caller

@@ -94,3 +94,20 @@ def test_bad_ids_do_not_break_mark_read(demo_users, client_for):
     response = client_for("applicant_operator").post(reverse("notifications:mark_read"), {"id": ["abc"]})
     assert response.status_code == 302
     assert InSiteMessage.objects.filter(read_at__isnull=True).count() == 1  # nothing matched, nothing read
+
+
+def test_htmx_mark_read_swaps_the_message_and_the_count(demo_users, client_for):
+    from eguarantee.notifications import services as notify
+
+    user = demo_users["applicant_admin"]
+    first = notify.send_in_site(user, "第一条", "内容一")
+    notify.send_in_site(user, "第二条", "内容二")
+    response = client_for("applicant_admin").post(
+        "/notifications/inbox/read/", {"id": str(first.pk)}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="message-{first.pk}"' in html and "标为已读" not in html
+    assert 'hx-swap-oob="true">1</span>' in html
+    first.refresh_from_db()
+    assert first.read_at is not None
