@@ -100,6 +100,8 @@ def main(seconds=10.0, clients=16):
     session = prepare(env)
     port = free_port()
     workers = os.environ.get("BENCH_WORKERS", "2")
+    worker_class = os.environ.get("BENCH_WORKER_CLASS", "gthread")
+    threads = os.environ.get("BENCH_THREADS", "4")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -111,9 +113,9 @@ def main(seconds=10.0, clients=16):
             "-w",
             workers,
             "-k",
-            "gthread",
+            worker_class,
             "--threads",
-            "4",
+            threads,
             "--log-level",
             "warning",
         ],
@@ -134,7 +136,7 @@ def main(seconds=10.0, clients=16):
         "name": "authenticated_list_page",
         "database": database,
         "users_in_database": USERS,
-        "gunicorn_workers": int(workers),
+        "gunicorn": {"workers": int(workers), "worker_class": worker_class, "threads": int(threads)},
         "bare_view": bare,
         "list_page": page,
         "throughput_ratio": ratio,

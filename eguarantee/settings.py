@@ -148,7 +148,9 @@ ACCOUNT_SECURITY = {
 }
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True  # the timeout counts from the last request: idle time
+# The timeout counts from the last activity: AccountPolicyMiddleware renews the session at
+# most once a SESSION_TOUCH_SECONDS, so a page view does not cost a database write each time.
+SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.db.models import Q
 
 
 class RoleBackend(ModelBackend):
@@ -20,12 +21,21 @@ class RoleBackend(ModelBackend):
         Refusing here instead would turn them silently into an anonymous visitor."""
         user_model = get_user_model()
         try:
-            return user_model._default_manager.get(pk=user_id)
+            return user_model._default_manager.select_related("organization").get(pk=user_id)
         except user_model.DoesNotExist:
             return None
 
     def _get_group_permissions(self, user_obj):
         return Permission.objects.filter(group__user=user_obj, group__role__enabled=True)
+
+    def _all_permission_names(self, user_obj):
+        """User and enabled-role permissions in one query (a list page asks on every view)."""
+        rows = (
+            Permission.objects.filter(Q(user=user_obj) | Q(group__user=user_obj, group__role__enabled=True))
+            .values_list("content_type__app_label", "codename")
+            .distinct()
+        )
+        return {f"{app_label}.{codename}" for app_label, codename in rows}
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -34,4 +44,6 @@ class RoleBackend(ModelBackend):
 
         if login_refusal(user_obj, check_temporary_lock=False) is not None:
             return set()
-        return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):  # Django's per-request cache attribute
+            user_obj._perm_cache = self._all_permission_names(user_obj)
+        return user_obj._perm_cache

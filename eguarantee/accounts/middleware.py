@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
@@ -42,4 +45,18 @@ class AccountPolicyMiddleware:
                     )
                 messages.warning(request, message)
                 return redirect(f"{reverse('accounts:password_change')}?next={request.path}")
-        return self.get_response(request)
+        response = self.get_response(request)
+        touch_session(request)
+        return response
+
+
+def touch_session(request):
+    """Idle timeout: renew the session's expiry when the user is active, at most once a
+    SESSION_TOUCH_SECONDS (the timeout is then exact to within that interval)."""
+    session = getattr(request, "session", None)
+    user = getattr(request, "user", None)
+    if session is None or user is None or not user.is_authenticated or session.is_empty():
+        return
+    now = int(time.time())
+    if now - session.get("_touched", 0) >= settings.SESSION_TOUCH_SECONDS:
+        session["_touched"] = now

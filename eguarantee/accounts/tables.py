@@ -2,6 +2,7 @@ from eguarantee.core.tables import Column, Table
 
 
 class OrganizationTable(Table):
+    detail_url_name = "accounts:organization_detail"
     columns = [
         Column("name", link=True),
         Column("credit_code"),
@@ -32,6 +33,8 @@ class RegistrationTable(Table):
 
 
 class UserTable(Table):
+    only = ("username", "full_name", "mobile", "status", "last_login", "organization__name")
+    detail_url_name = "accounts:user_detail"
     columns = [
         Column("pk", select=True),
         Column("username", link=True),

@@ -8,6 +8,7 @@ page added here is automatically both navigable and grantable.
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Page:
     icon: str = "bi-file-earmark"
     actions: list[Action] = field(default_factory=list)
 
-    @property
+    @cached_property
     def url(self):
         try:
             return reverse(self.url_name)

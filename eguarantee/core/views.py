@@ -17,7 +17,7 @@ from django_filters.views import FilterView
 
 from . import export
 from .exceptions import ServiceError
-from .forms import bootstrap
+from .forms import bootstrap, fast_widget
 from .scope import scoped_get
 
 
@@ -109,7 +109,10 @@ class ObjectListView(ScopedMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context.get("filter") is not None:
-            bootstrap(context["filter"].form)
+            form = bootstrap(context["filter"].form)
+            context["filter_fields"] = [
+                {"label": f.label, "id": f.id_for_label, "html": fast_widget(f), "errors": f.errors} for f in form
+            ]
         context["table"] = self.table_class(self.object_list, self.request, per_page=self.paginate_by)
         user = self.request.user
         context["can_export"] = bool(self.export_columns) and (

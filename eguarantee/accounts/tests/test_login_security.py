@@ -203,9 +203,31 @@ def test_login_redirects_to_safe_next_only(demo_users):
     assert response.url == reverse("core:dashboard")
 
 
-def test_idle_session_timeout_settings():
+def test_idle_session_ends_after_30_minutes_and_activity_extends_it(client_for):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
     assert django_settings.SESSION_COOKIE_AGE == 1800
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
+    client = client_for("applicant_operator")
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    key = client.session.session_key
+    expiry = Session.objects.get(session_key=key).expire_date
+    assert timedelta(minutes=29) < expiry - timezone.now() <= timedelta(minutes=30)
+
+    # Activity after the touch interval renews the expiry.
+    session = client.session
+    session["_touched"] = 0
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=5))
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date - timezone.now() > timedelta(minutes=29)
+
+    # Idle past the timeout: the session is gone and the next page asks to log in.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 302 and reverse("accounts:login") in response.url
 
 
 def test_logout_ends_the_session(client_for):
