@@ -2,24 +2,11 @@ from django import forms
 from django.contrib.auth.models import Permission
 
 from eguarantee.core import menu
+from eguarantee.core.forms import bootstrap
 
-from .choices import SELF_REGISTERING_TYPES, OrgType
+from .choices import SELF_REGISTERING_TYPES
 from .models import Organization, Role, User
 from .validators import validate_credit_code, validate_mobile, validate_region_code
-
-BS = {"class": "form-control"}
-
-
-def bootstrap(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-    return form
 
 
 class BootstrapForm(forms.Form):
@@ -216,6 +203,3 @@ class RoleForm(BootstrapModelForm):
             }
             for module in menu.modules()
         ]
-
-
-ORG_TYPE_CHOICES = OrgType.choices
