@@ -113,6 +113,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not SQLite's shared in-memory database, so that tests with several threads
     # (concurrent approvals, the live server of the browser tests) lock rows as in production.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+    # Planning a join costs PostgreSQL more than running it (1.5 ms against 0.3 ms for the
+    # permission query): bind parameters on the server and prepare statements that recur.
+    # Set DB_PREPARED_STATEMENTS=0 behind a transaction-pooling PgBouncer.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

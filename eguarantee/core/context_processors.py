@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from . import menu
 
@@ -9,6 +10,7 @@ def platform(request):
     return {
         "unread_messages": user.messages.filter(read_at__isnull=True).count() if authenticated else 0,
         "PLATFORM_NAME": settings.PLATFORM_NAME,
-        "side_menu": menu.menu_for(user) if user is not None else [],
+        "side_menu": SimpleLazyObject(lambda: menu.menu_for(user) if user is not None else []),
+        "sidebar": SimpleLazyObject(lambda: menu.sidebar_html(user, request.path) if user is not None else ""),
         "request_id": getattr(request, "request_id", ""),
     }

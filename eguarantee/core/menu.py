@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 
 @dataclass(frozen=True)
@@ -84,3 +86,35 @@ def all_permissions():
                 if action.permission not in seen:
                     seen.append(action.permission)
     return seen
+
+
+_sidebar_cache: dict[frozenset, list] = {}
+
+
+def sidebar_html(user, path):
+    """The side menu as HTML. The links a set of permissions opens are built once per
+    process and kept; each request only marks the page it is on."""
+    if not user.is_authenticated:
+        return ""
+    perms = frozenset(user.get_all_permissions())
+    parts = _sidebar_cache.get(perms)
+    if parts is None:
+        parts = []
+        for entry in menu_for(user):
+            module = entry["module"]
+            parts.append((None, format_html(MODULE_HTML, module.icon, module.label)))
+            for page in entry["pages"]:
+                parts.append((page.url, format_html(PAGE_HTML, "{active}", page.url, page.icon, page.label)))
+        if len(_sidebar_cache) < 1000:  # permission sets are few; never grow without bound
+            _sidebar_cache[perms] = parts
+    html = []
+    for url, fragment in parts:
+        if url is None:
+            html.append(fragment)
+        else:
+            html.append(fragment.replace("{active}", " active" if path[:12] == url[:12] else ""))
+    return mark_safe("".join(html))  # noqa: S308  fragments built with format_html
+
+
+MODULE_HTML = '<div class="menu-module text-muted small px-3 pt-3 pb-1"><i class="bi {}"></i> {}</div>'
+PAGE_HTML = '<a class="nav-link ps-4{}" href="{}"><i class="bi {}"></i> {}</a>'
