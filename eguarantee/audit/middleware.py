@@ -7,6 +7,7 @@ import time
 
 from django.apps import apps
 from django.contrib.messages import constants as message_constants
+from django.db import transaction
 
 from .models import OperationLog
 
@@ -31,9 +32,15 @@ def _mask_value(value):
         return mask_params(value)
     if isinstance(value, (list, tuple)):
         return [_mask_value(v) for v in value]
-    if isinstance(value, str) and len(value) > 500:
-        return value[:500] + "…"
+    if isinstance(value, str):
+        return clean_text(value[:500] + "…" if len(value) > 500 else value)
     return value
+
+
+def clean_text(value):
+    """PostgreSQL stores no NUL character in text or jsonb; a request carrying one must
+    still be logged, with the character shown, not dropped with the whole row."""
+    return value.replace("\x00", "\\u0000") if "\x00" in value else value
 
 
 def mask_params(params):
@@ -41,7 +48,7 @@ def mask_params(params):
     for key, value in params.items():
         if key in SKIPPED_KEYS:
             continue
-        masked[key] = MASK if is_secret(key) else _mask_value(value)
+        masked[clean_text(str(key))] = MASK if is_secret(key) else _mask_value(value)
     return masked
 
 
@@ -107,9 +114,10 @@ class OperationLogMiddleware:
         sensitive = getattr(request, "audit_sensitive", None)
         if request.method in WRITE_METHODS or sensitive:
             try:
-                self.write(
-                    request, response, started, params if params is not None else request_params(request), sensitive
-                )
+                with transaction.atomic():  # a savepoint: a failed log row never aborts the caller's transaction
+                    self.write(
+                        request, response, started, params if params is not None else request_params(request), sensitive
+                    )
             except Exception:  # the log must never turn a good answer into an error
                 logger.exception("operation log not written for %s", request.path)
         return response
@@ -139,7 +147,7 @@ class OperationLogMiddleware:
             ip=ctx.ip if ctx else request.META.get("REMOTE_ADDR"),
             request_id=getattr(request, "request_id", ""),
             method=request.method,
-            path=request.path[:500],
+            path=clean_text(request.path[:500]),
             module=module_label(request)[:50],
             action=str(action)[:100],
             object_repr=str(obj)[:200] if obj is not None else "",
@@ -147,7 +155,7 @@ class OperationLogMiddleware:
             status_code=response.status_code,
             duration_ms=int((time.monotonic() - started) * 1000),
             params=params,
-            user_agent=request.headers.get("User-Agent", "")[:400],
+            user_agent=clean_text(request.headers.get("User-Agent", "")[:400]),
         )
 
 

@@ -153,3 +153,13 @@ def test_logout_is_logged_under_the_user_who_left(demo_users, client_for):
     log = only_log(path="/accounts/logout/")
     assert log.action == "logout" and log.user == demo_users["applicant_operator"]
     assert log.user_name == "applicant_operator"
+
+
+def test_a_nul_character_in_the_request_is_logged_not_lost(api_for):
+    before = OperationLog.objects.count()
+    response = api_for("platform_security").post("/api/v1/roles/", {"name": "坏\x00名", "code\x00": "x"}, format="json")
+    assert response.status_code == 400
+    entry = OperationLog.objects.order_by("-id").first()
+    assert OperationLog.objects.count() == before + 1
+    assert entry.params["name"] == "坏\\u0000名"
+    assert "code\\u0000" in entry.params
