@@ -1,6 +1,13 @@
 import django_filters
+from django import forms
 
 from .models import LoginLog, ObjectChange, OperationLog
+
+
+class IPAddressFilter(django_filters.Filter):
+    """An address that is not one is a form error, not a database error (PostgreSQL inet)."""
+
+    field_class = forms.GenericIPAddressField
 
 
 class AuditFilterSet(django_filters.FilterSet):
@@ -43,7 +50,7 @@ class OperationLogFilterSet(AuditFilterSet):
 class LoginLogFilterSet(AuditFilterSet):
     username = django_filters.CharFilter(label="登录名", lookup_expr="icontains")
     success = django_filters.BooleanFilter(label="成功")
-    ip = django_filters.CharFilter(label="IP地址")
+    ip = IPAddressFilter(label="IP地址")
 
     class Meta:
         model = LoginLog
