@@ -254,6 +254,9 @@ SPECTACULAR_SETTINGS = {
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of the app append to X-Forwarded-For (deploy/nginx: 1).
+# 0 (the default, `make run`) ignores the header: a client cannot choose the address it is logged under.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

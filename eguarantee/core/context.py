@@ -43,10 +43,16 @@ def acting_as(user=None, *, ip=None, user_agent="", source="system", request_id=
 
 
 def client_ip(request) -> str | None:
-    # Behind the reverse proxy of deploy/nginx the client is the first X-Forwarded-For hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
+    """The client's address. X-Forwarded-For is believed only for the TRUSTED_PROXIES hops
+    that our own proxies appended (counted from the right); anything further left was sent
+    by the client and could be forged, which would let it dodge the per-IP login limit."""
+    from django.conf import settings
+
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR")
 
 

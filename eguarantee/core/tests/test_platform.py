@@ -122,3 +122,35 @@ def test_a_background_task_gets_its_own_action_context_and_gives_the_callers_bac
         assert inside.source == "task" and inside.request_id == "task-0001"
         context.task_finished()
         assert context.current() is caller
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "1.2.3.4", "10.0.0.1"),  # no proxy configured: the header is the client's word, ignored
+        (1, "6.6.6.6, 1.2.3.4", "1.2.3.4"),  # one proxy: the hop it appended, not what the client wrote
+        (2, "6.6.6.6, 1.2.3.4, 172.16.0.5", "1.2.3.4"),
+        (1, "", "10.0.0.1"),
+    ],
+)
+def test_client_ip_trusts_only_the_configured_proxies(settings, rf, proxies, forwarded, expected):
+    from eguarantee.core.context import client_ip
+
+    settings.TRUSTED_PROXIES = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == expected
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_header_does_not_dodge_the_login_ip_limit(settings, client, demo_users):
+    from django.test import Client
+
+    settings.ACCOUNT_SECURITY = {**settings.ACCOUNT_SECURITY, "IP_FAILURES": 3}
+    for i in range(3):
+        Client(REMOTE_ADDR="10.2.2.2", HTTP_X_FORWARDED_FOR=f"9.9.9.{i}").post(
+            "/accounts/login/", {"username": "nobody", "password": "x"}
+        )
+    response = Client(REMOTE_ADDR="10.2.2.2", HTTP_X_FORWARDED_FOR="8.8.8.8").post(
+        "/accounts/login/", {"username": "nobody", "password": "x"}
+    )
+    assert "该IP登录失败次数过多" in response.content.decode()
