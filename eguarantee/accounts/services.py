@@ -22,7 +22,7 @@ from eguarantee.core.uploads import check_upload, file_digests
 from eguarantee.notifications import services as notify
 
 from . import selectors
-from .choices import SELF_REGISTERING_TYPES, OrgStatus, OrgType, SmsPurpose, UserStatus
+from .choices import SELF_REGISTERING_TYPES, OrgStatus, SmsPurpose, UserStatus
 from .models import Organization, PasswordHistory, Role, SmsCode, User
 from .policy import login_refusal
 from .roles import FIRST_USER_ROLE
@@ -126,11 +126,11 @@ def register_organization(*, organization, user, password, licence):
         with transaction.atomic():
             org = Organization(**{**organization, "credit_code": credit_code, "status": OrgStatus.PENDING})
             _attach_licence(org, licence)
-            org.full_clean(exclude=["business_licence"])
+            full_clean_or_error(org, exclude=["business_licence"])
             org.save()
             account = User(**user, organization=org)
             validate_new_password(password, account)
-            account.full_clean(exclude=["password"])
+            full_clean_or_error(account, exclude=["password"])
             account.save()
             set_password(account, password)
             account.groups.add(Role.objects.get(code=FIRST_USER_ROLE[org_type]))
@@ -144,9 +144,6 @@ def register_organization(*, organization, user, password, licence):
     except IntegrityError:
         # A concurrent registration took the code, number or name between check and insert.
         raise ServiceError("统一社会信用代码、手机号或用户名已被注册。", code="duplicate", field=None) from None
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items())) if hasattr(exc, "error_dict") else (None, exc.messages)
-        raise ServiceError(messages[0], code="invalid", field=field) from None
     return org, account
 
 
@@ -219,7 +216,7 @@ def create_organization(*, actor, data):
     data = {**data, "credit_code": normalize_credit_code(data.get("credit_code"))}
     _check_unique(data["credit_code"], None, None)
     org = Organization(**data, status=OrgStatus.APPROVED, reviewed_by=actor, reviewed_at=timezone.now())
-    _full_clean(org)
+    full_clean_or_error(org)
     org.save()
     return org
 
@@ -243,7 +240,7 @@ def update_organization(org, *, actor, data):
         setattr(org, key, value)
     if licence:
         _attach_licence(org, licence)
-    _full_clean(org, exclude=["business_licence"])
+    full_clean_or_error(org, exclude=["business_licence"])
     org.save()
     return org
 
@@ -258,7 +255,8 @@ def delete_organization(org, *, actor):
     org.delete()
 
 
-def _full_clean(obj, exclude=None):
+def full_clean_or_error(obj, exclude=None):
+    """Model validation as a ServiceError naming the first field at fault."""
     try:
         obj.full_clean(exclude=exclude)
     except ValidationError as exc:
@@ -288,7 +286,7 @@ def create_user(*, actor, organization, data, password, roles=()):
     _check_unique(None, data.get("mobile"), data.get("username"))
     user = User(**data, organization=organization)
     validate_new_password(password, user)
-    _full_clean(user, exclude=["password"])
+    full_clean_or_error(user, exclude=["password"])
     user.save()
     set_password(user, password, must_change=True)
     if roles:
@@ -307,7 +305,7 @@ def update_user(user, *, actor, data):
     _check_unique(None, data.get("mobile"), data.get("username"), exclude_user=user)
     for key, value in data.items():
         setattr(user, key, value)
-    _full_clean(user, exclude=["password"])
+    full_clean_or_error(user, exclude=["password"])
     user.save()
     return user
 
@@ -383,7 +381,7 @@ def save_role(*, actor, data, permissions=None, role=None):
         raise ServiceError("已有相同编码的角色。", code="duplicate_code", field="code")
     for key, value in data.items():
         setattr(role, key, value)
-    _full_clean(role)
+    full_clean_or_error(role)
     role.save()
     if permissions is not None:
         role.permissions.set(permissions)
@@ -609,7 +607,3 @@ def ensure_default_roles(app_config=None, **kwargs):
             permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission is not None:
                 role.permissions.add(permission)
-
-
-def platform_organization():
-    return Organization.objects.filter(org_type=OrgType.PLATFORM).order_by("pk").first()

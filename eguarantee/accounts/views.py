@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -508,7 +509,7 @@ class UserResetPasswordView(ObjectActionView):
 
 class RoleListView(ObjectListView):
     permission_required = "accounts.view_role"
-    selector = staticmethod(selectors.roles_for)
+    selector = staticmethod(lambda user: selectors.roles_for(user).annotate(user_count=Count("user")))
     filterset_class = filtersets.RoleFilterSet
     table_class = tables.RoleTable
     module_label = MODULE

@@ -78,6 +78,8 @@ class Table:
             queryset = queryset.order_by(self.sort, "-pk")
         elif self.default_order:
             queryset = queryset.order_by(*self.default_order)
+        if not queryset.ordered:  # e.g. an annotated (GROUP BY) queryset loses Meta.ordering
+            queryset = queryset.order_by(*(queryset.model._meta.ordering or ["pk"]))
         paginator = Paginator(queryset, per_page or self.per_page)
         self.page = paginator.get_page(request.GET.get("page"))
         self.paginator = paginator

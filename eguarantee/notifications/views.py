@@ -4,10 +4,9 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import ListView
 
-from eguarantee.core.tables import Column, Table
 from eguarantee.core.views import ObjectDetailView, ObjectListView
 
-from . import selectors, services
+from . import selectors, services, tables
 from .models import SmsMessage
 
 
@@ -19,19 +18,6 @@ class SmsFilterSet(django_filters.FilterSet):
     class Meta:
         model = SmsMessage
         fields = ["mobile", "status", "purpose"]
-
-
-class SmsTable(Table):
-    columns = [
-        Column("created_at", link=True),
-        Column("mobile"),
-        Column("purpose"),
-        Column("content"),
-        Column("status"),
-        Column("provider"),
-        Column("sent_at"),
-        Column("error"),
-    ]
 
 
 SMS_COLUMNS = [
@@ -51,7 +37,7 @@ class SmsListView(ObjectListView):
     permission_required = "notifications.view_smsmessage"
     selector = staticmethod(selectors.sms_messages_for)
     filterset_class = SmsFilterSet
-    table_class = SmsTable
+    table_class = tables.SmsTable
     module_label = "平台后台管理"
     page_label = "短信发送记录"
     list_url_name = "notifications:sms_list"

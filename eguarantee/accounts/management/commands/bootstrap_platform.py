@@ -48,7 +48,7 @@ class Command(BaseCommand):
                     reviewed_at=timezone.now(),
                     review_comment="平台初始化",
                 )
-                services._full_clean(org)
+                services.full_clean_or_error(org)
                 org.save()
                 user = User(
                     username=options["username"],
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                     organization=org,
                 )
                 services.validate_new_password(password, user)
-                services._full_clean(user, exclude=["password"])
+                services.full_clean_or_error(user, exclude=["password"])
                 user.save()
                 services.set_password(user, password, must_change=True)
                 user.groups.add(Role.objects.get(code="platform_admin"))
