@@ -79,19 +79,32 @@ MIDDLEWARE = [
 ROOT_URLCONF = "eguarantee.urls"
 WSGI_APPLICATION = "eguarantee.wsgi.application"
 
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "eguarantee.core.context_processors.platform",
+]
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "eguarantee" / "templates"],
+        # Our pages: eguarantee/jinja2/ and each app's jinja2/ folder.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "eguarantee" / "jinja2"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "eguarantee.core.context_processors.platform",
-            ],
+            "environment": "eguarantee.core.jinja2_env.environment",
+            "autoescape": True,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+            "auto_reload": DEBUG,
+            "context_processors": CONTEXT_PROCESSORS,
         },
+    },
+    {
+        # Templates that come with libraries (DRF, drf-spectacular, form widgets).
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
     },
 ]
 

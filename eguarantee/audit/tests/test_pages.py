@@ -43,7 +43,7 @@ def operations(db):
 
 
 def rows(response):
-    return [getattr(r, "record", r) for r in response.context["table"].page.object_list]
+    return [getattr(r, "record", r) for r in response.context_data["table"].page.object_list]
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -137,7 +137,7 @@ def test_change_list_filters_and_detail_diff(demo_users, client_for):
     text = response.content.decode()
     assert response.status_code == 200
     assert "变更内容" in text and "status" in text and "locked" in text and "active" in text
-    assert [f for f, _b, _a in response.context["object"].diff()] == ["status"]
+    assert [f for f, _b, _a in response.context_data["object"].diff()] == ["status"]
 
 
 def test_login_log_filters(demo_users, client_for):

@@ -22,7 +22,7 @@ def sms(db):
 
 
 def records(response):
-    return [getattr(r, "record", r) for r in response.context["table"].page.object_list]
+    return [getattr(r, "record", r) for r in response.context_data["table"].page.object_list]
 
 
 def test_platform_admin_reads_the_sms_log(demo_users, client_for, sms):
