@@ -9,7 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import menus  # noqa: F401
+        from . import menus, permission_stamps  # noqa: F401
         from .services import ensure_default_roles
 
         post_migrate.connect(ensure_default_roles, dispatch_uid="default_roles")
+        permission_stamps.connect()

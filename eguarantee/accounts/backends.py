@@ -4,9 +4,17 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 
 
+# (user id, date joined, permissions_stamp) → permission names, per process. A role change
+# moves the stamp (permission_stamps.py), so an entry is never wrong, only unused; the size
+# bound is for those. The date tells apart a user id that SQLite hands out again after a
+# rolled-back insert.
+_CACHE = {}
+_CACHE_LIMIT = 20_000
+
+
 class RoleBackend(ModelBackend):
-    """Permissions come from the user's enabled roles only. Django caches them on the user
-    object, which lives for one request, so disabling a role takes effect on the next one.
+    """Permissions come from the user's enabled roles only, cached per process under the
+    user's permissions_stamp: disabling a role takes effect on the user's next request.
     Accounts that may not log in (locked, deactivated, organization not approved) hold no
     permissions at all, even with a live session."""
 
@@ -45,5 +53,11 @@ class RoleBackend(ModelBackend):
         if login_refusal(user_obj, check_temporary_lock=False) is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):  # Django's per-request cache attribute
-            user_obj._perm_cache = self._all_permission_names(user_obj)
+            key = (user_obj.pk, user_obj.date_joined, user_obj.permissions_stamp)
+            perms = _CACHE.get(key)
+            if perms is None:
+                if len(_CACHE) >= _CACHE_LIMIT:
+                    _CACHE.clear()
+                perms = _CACHE[key] = frozenset(self._all_permission_names(user_obj))
+            user_obj._perm_cache = perms
         return user_obj._perm_cache

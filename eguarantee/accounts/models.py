@@ -84,8 +84,13 @@ class User(AbstractUser):
     previous_login_at = models.DateTimeField("上次登录时间", null=True, blank=True)
     previous_login_ip = models.GenericIPAddressField("上次登录IP", null=True, blank=True)
     deactivated_at = models.DateTimeField("注销时间", null=True, blank=True)
+    # Bookkeeping, not facts: changed only by queryset updates (F expressions), never written
+    # back from an instance loaded earlier (see save), and left out of the change log.
+    permissions_stamp = models.PositiveIntegerField("权限版本", default=0, editable=False)
+    unread_messages = models.PositiveIntegerField("未读站内信", default=0, editable=False)
 
     REQUIRED_FIELDS = ["email"]
+    BOOKKEEPING_FIELDS = ("permissions_stamp", "unread_messages")
 
     class Meta:
         verbose_name = "用户"
@@ -101,6 +106,17 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("accounts:user_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        """A full save of an existing user leaves the bookkeeping counters alone: the copy in
+        memory may be older than a role change or a new message since it was loaded."""
+        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.BOOKKEEPING_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_platform(self):

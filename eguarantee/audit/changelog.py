@@ -62,7 +62,10 @@ def jsonable(value):
 
 def serialize(instance, *, with_m2m=True):
     data = {}
+    bookkeeping = getattr(instance, "BOOKKEEPING_FIELDS", ())
     for field in instance._meta.concrete_fields:
+        if field.name in bookkeeping:
+            continue
         if field.name in SECRET_FIELDS:
             data[field.name] = MASK
             continue

@@ -8,7 +8,7 @@ def platform(request):
     user = getattr(request, "user", None)
     authenticated = user is not None and user.is_authenticated
     return {
-        "unread_messages": user.messages.filter(read_at__isnull=True).count() if authenticated else 0,
+        "unread_messages": user.unread_messages if authenticated else 0,
         "PLATFORM_NAME": settings.PLATFORM_NAME,
         "side_menu": SimpleLazyObject(lambda: menu.menu_for(user) if user is not None else []),
         "sidebar": SimpleLazyObject(lambda: menu.sidebar_html(user, request.path) if user is not None else ""),

@@ -1,7 +1,9 @@
 """Notifications are queued inside the business transaction and delivered after it
 commits, by the task worker; a failed delivery is recorded and never undoes the fact."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import InSiteMessage, SmsMessage
@@ -45,11 +47,20 @@ def deliver(message_id):
 
 
 def send_in_site(recipient, title, body="", link=""):
-    return InSiteMessage.objects.create(recipient=recipient, title=title, body=body, link=link)
+    with transaction.atomic():
+        message = InSiteMessage.objects.create(recipient=recipient, title=title, body=body, link=link)
+        # The top bar shows the count on every page: kept on the user row, not counted each time.
+        get_user_model().objects.filter(pk=recipient.pk).update(unread_messages=F("unread_messages") + 1)
+    return message
 
 
 def mark_read(user, message_ids=None):
-    qs = InSiteMessage.objects.filter(recipient=user, read_at__isnull=True)
-    if message_ids is not None:
-        qs = qs.filter(pk__in=message_ids)
-    return qs.update(read_at=timezone.now())
+    with transaction.atomic():
+        qs = InSiteMessage.objects.filter(recipient=user, read_at__isnull=True)
+        if message_ids is not None:
+            qs = qs.filter(pk__in=message_ids)
+        marked = qs.update(read_at=timezone.now())
+        unread = InSiteMessage.objects.filter(recipient=user, read_at__isnull=True).count()
+        get_user_model().objects.filter(pk=user.pk).update(unread_messages=unread)
+        user.unread_messages = unread
+    return marked

@@ -80,6 +80,7 @@ class MarkReadView(LoginRequiredMixin, View):
             # htmx: swap the one message in place and refresh the bell's count, no reload.
             message = selectors.inbox_for(request.user).filter(pk=ids[0]).first()
             if message is not None:
-                unread = selectors.inbox_for(request.user).filter(read_at__isnull=True).count()
-                return render(request, "notifications/_read.html", {"m": message, "unread": unread})
+                return render(
+                    request, "notifications/_read.html", {"m": message, "unread": request.user.unread_messages}
+                )
         return redirect("notifications:inbox")

@@ -1,6 +1,7 @@
 """Roles and permissions (6.11.3)."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from eguarantee.accounts import services
@@ -89,6 +90,33 @@ def test_disabling_a_role_takes_effect_on_the_next_request(client_for):
     assert admin.get(reverse("accounts:user_list")).status_code == 403
     client_for("platform_security").post(reverse("accounts:role_enable", args=[role.pk]))
     assert admin.get(reverse("accounts:user_list")).status_code == 200
+
+
+def test_permission_and_membership_changes_take_effect_on_the_next_request(client_for, demo_users):
+    """Permission sets are cached per process; every way of changing them must show at once."""
+    admin = client_for("applicant_admin")
+    url = reverse("accounts:user_list")
+    assert admin.get(url).status_code == 200
+    role = Role.objects.get(code="applicant_admin")
+    role.permissions.remove(role.permissions.get(codename="view_user"))
+    assert admin.get(url).status_code == 403
+    role.permissions.add(Permission.objects.get(codename="view_user"))
+    assert admin.get(url).status_code == 200
+    user = demo_users["applicant_admin"]
+    user.groups.remove(role)
+    assert admin.get(url).status_code == 403
+    role.user_set.add(user)
+    assert admin.get(url).status_code == 200
+
+
+def test_saving_an_old_copy_of_a_user_keeps_the_permission_stamp(demo_users):
+    stale = demo_users["applicant_admin"]
+    stamp = stale.permissions_stamp
+    Role.objects.get(code="applicant_admin").permissions.clear()
+    stale.full_name = "改名"
+    stale.save()
+    stale.refresh_from_db()
+    assert stale.permissions_stamp > stamp and stale.full_name == "改名"
 
 
 def test_delete_refused_while_assigned_and_for_builtin(client_for, demo_users):

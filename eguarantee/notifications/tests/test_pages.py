@@ -96,6 +96,18 @@ def test_bad_ids_do_not_break_mark_read(demo_users, client_for):
     assert InSiteMessage.objects.filter(read_at__isnull=True).count() == 1  # nothing matched, nothing read
 
 
+def test_the_bell_counts_unread_messages(demo_users, client_for):
+    user = demo_users["applicant_admin"]
+    services.send_in_site(user, "第一条")
+    services.send_in_site(user, "第二条")
+    user.full_name = "旧副本保存"  # a copy loaded before the messages must not reset the count
+    user.save()
+    client = client_for("applicant_admin")
+    assert 'id="unread-count">2</span>' in client.get(reverse("core:dashboard")).content.decode()
+    client.post(reverse("notifications:mark_read"))
+    assert 'd-none" id="unread-count">0</span>' in client.get(reverse("core:dashboard")).content.decode()
+
+
 def test_htmx_mark_read_swaps_the_message_and_the_count(demo_users, client_for):
     from eguarantee.notifications import services as notify
 
