@@ -26,8 +26,12 @@ def validate_mobile(value):
 
 
 def validate_region_code(value):
+    from eguarantee.core import regions
+
     if not REGION_RE.match(value or ""):
         raise ValidationError("行政区划代码应为6位数字。", code="invalid_region_code")
+    if not regions.is_valid(value):
+        raise ValidationError(f"行政区划代码“{value}”不存在或已撤销。", code="unknown_region_code")
 
 
 def jurisdiction_prefix(region_code):
