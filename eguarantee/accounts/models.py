@@ -135,6 +135,10 @@ class Role(Group):
     enabled = models.BooleanField("启用", default=True)
     builtin = models.BooleanField("内置角色", default=False)
     description = models.CharField("说明", max_length=300, blank=True)
+    # The default permissions already given to this built-in role once: a module added later
+    # brings its defaults to existing roles, and a permission an administrator took away
+    # stays away.
+    granted_defaults = models.JSONField("已授予的默认权限", default=list, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

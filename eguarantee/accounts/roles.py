@@ -2,7 +2,18 @@
 
 Platform duties are split three ways (三权分立, 等保三级): the system administrator runs
 accounts, the security administrator runs roles and permissions, the auditor reads logs.
+
+The permissions listed here are the foundation's. Every other app gives the built-in roles
+its own permissions in `<app>/roles.py`:
+
+    GRANTS = {"guarantor_admin": ["guarantors.change_guarantor", ...], ...}
+
+post_migrate gives each built-in role every default it has not been given before.
 """
+
+import importlib
+
+from django.apps import apps
 
 from .choices import OrgType
 
@@ -88,3 +99,22 @@ FIRST_USER_ROLE = {
     OrgType.BENEFICIARY: "beneficiary_admin",
     OrgType.DEPARTMENT: "department_admin",
 }
+
+
+def default_grants():
+    """role code → default permissions, from DEFAULT_ROLES and every app's roles.GRANTS."""
+    grants = {code: list(perms) for code, _name, _org_type, perms, _desc in DEFAULT_ROLES}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("eguarantee.") or config.name == __package__:
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.roles")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.roles":
+                raise
+            continue
+        for code, perms in module.GRANTS.items():
+            if code not in grants:
+                raise ValueError(f"{config.name}.roles grants permissions to an unknown role {code!r}")
+            grants[code].extend(p for p in perms if p not in grants[code])
+    return grants

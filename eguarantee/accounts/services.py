@@ -587,8 +587,9 @@ def _consume_code(mobile, code, new_password):
 
 
 def ensure_default_roles(app_config=None, **kwargs):
-    """Create the built-in roles that are missing (post_migrate). Existing roles, and the
-    permissions administrators gave them, are left as they are."""
+    """Create the built-in roles that are missing and give every built-in role the default
+    permissions it has not been given before (post_migrate). A permission an administrator
+    took away from a role is not given back."""
     from django.apps import apps
     from django.contrib.auth.models import Permission
 
@@ -596,14 +597,23 @@ def ensure_default_roles(app_config=None, **kwargs):
     if app_config is not None and app_config.label != last.label:
         return  # wait for the last app, so that every app's permissions exist
 
-    from .roles import DEFAULT_ROLES
+    from .roles import DEFAULT_ROLES, default_grants
 
-    for code, name, org_type, perms, description in DEFAULT_ROLES:
-        if Role.objects.filter(code=code).exists():
+    grants = default_grants()
+    for code, name, org_type, _perms, description in DEFAULT_ROLES:
+        role = Role.objects.filter(code=code).first()
+        if role is None:
+            role = Role.objects.create(code=code, name=name, org_type=org_type, builtin=True, description=description)
+        new = [perm for perm in grants.get(code, []) if perm not in role.granted_defaults]
+        if not new:
             continue
-        role = Role.objects.create(code=code, name=name, org_type=org_type, builtin=True, description=description)
-        for perm in perms:
+        granted = []
+        for perm in new:
             app_label, codename = perm.split(".")
             permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission is not None:
                 role.permissions.add(permission)
+                granted.append(perm)
+        if granted:
+            role.granted_defaults = [*role.granted_defaults, *granted]
+            role.save(update_fields=["granted_defaults"])

@@ -144,3 +144,39 @@ def test_only_security_admin_manages_roles(client_for, demo_users):
         services.save_role(actor=demo_users["platform_admin"], data={"name": "x", "code": "x", "org_type": "applicant"})
     assert client_for("applicant_admin").post(reverse("accounts:role_add"), role_post()).status_code == 403
     assert not Role.objects.filter(code="applicant_viewer").exists()
+
+
+def test_module_defaults_reach_existing_roles_once(demo_users, monkeypatch):
+    """A module added later brings its default permissions to the built-in roles that exist
+    already; a default an administrator took away afterwards is not given back."""
+    from eguarantee.accounts import roles
+
+    role = Role.objects.get(code="applicant_operator")
+    assert "accounts.view_user" not in perms(role)
+    original = roles.default_grants
+
+    def with_new_module():
+        grants = original()
+        grants["applicant_operator"].append("accounts.view_user")
+        return grants
+
+    monkeypatch.setattr(roles, "default_grants", with_new_module)
+    services.ensure_default_roles()
+    assert "accounts.view_user" in perms(role)
+    role.permissions.remove(Permission.objects.get(codename="view_user"))
+    services.ensure_default_roles()
+    assert "accounts.view_user" not in perms(role)
+
+
+def test_a_grant_to_an_unknown_role_is_a_programming_error(monkeypatch):
+    import types
+
+    from eguarantee.accounts import roles
+
+    fake = types.SimpleNamespace(GRANTS={"no_such_role": ["accounts.view_user"]})
+    real_import = roles.importlib.import_module
+    monkeypatch.setattr(
+        roles.importlib, "import_module", lambda name: fake if name == "eguarantee.audit.roles" else real_import(name)
+    )
+    with pytest.raises(ValueError, match="no_such_role"):
+        roles.default_grants()
