@@ -3,7 +3,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 
-
 # (user id, date joined, permissions_stamp) → permission names, per process. A role change
 # moves the stamp (permission_stamps.py), so an entry is never wrong, only unused; the size
 # bound is for those. The date tells apart a user id that SQLite hands out again after a
