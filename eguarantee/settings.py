@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "eguarantee.audit",
     "eguarantee.notifications",
     "eguarantee.portal",
+    # master data (6.2–6.5): below guarantees, above the foundation
+    "eguarantee.catalog",
+    "eguarantee.guarantors",
+    "eguarantee.projects",
+    "eguarantee.departments",
 ]
 
 MIDDLEWARE = [

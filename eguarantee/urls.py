@@ -6,6 +6,10 @@ from eguarantee.core import health
 api_patterns = [
     path("", include("eguarantee.accounts.api.urls")),
     path("", include("eguarantee.audit.api.urls")),
+    path("", include("eguarantee.catalog.api.urls")),
+    path("", include("eguarantee.guarantors.api.urls")),
+    path("", include("eguarantee.projects.api.urls")),
+    path("", include("eguarantee.departments.api.urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +20,10 @@ urlpatterns = [
     path("accounts/", include("eguarantee.accounts.urls")),
     path("audit/", include("eguarantee.audit.urls")),
     path("notifications/", include("eguarantee.notifications.urls")),
+    path("catalog/", include("eguarantee.catalog.urls")),
+    path("guarantors/", include("eguarantee.guarantors.urls")),
+    path("projects/", include("eguarantee.projects.urls")),
+    path("departments/", include("eguarantee.departments.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

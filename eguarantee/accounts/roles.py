@@ -11,9 +11,7 @@ its own permissions in `<app>/roles.py`:
 post_migrate gives each built-in role every default it has not been given before.
 """
 
-import importlib
-
-from django.apps import apps
+from eguarantee.core.apphooks import app_modules
 
 from .choices import OrgType
 
@@ -104,17 +102,9 @@ FIRST_USER_ROLE = {
 def default_grants():
     """role code → default permissions, from DEFAULT_ROLES and every app's roles.GRANTS."""
     grants = {code: list(perms) for code, _name, _org_type, perms, _desc in DEFAULT_ROLES}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("eguarantee.") or config.name == __package__:
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.roles")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.roles":
-                raise
-            continue
+    for module in app_modules("roles", exclude=(__package__,)):
         for code, perms in module.GRANTS.items():
             if code not in grants:
-                raise ValueError(f"{config.name}.roles grants permissions to an unknown role {code!r}")
+                raise ValueError(f"{module.__name__} grants permissions to an unknown role {code!r}")
             grants[code].extend(p for p in perms if p not in grants[code])
     return grants

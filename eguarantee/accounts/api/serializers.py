@@ -63,6 +63,9 @@ class UserCreateSerializer(UserSerializer):
 
     class Meta(UserSerializer.Meta):
         fields = [*UserSerializer.Meta.fields, "password", "role_codes"]
+        # Every account belongs to an organization, although the column allows the
+        # platform's bootstrap account to be created before its organization.
+        extra_kwargs = {**UserSerializer.Meta.extra_kwargs, "organization": {"required": True, "allow_null": False}}
 
 
 class RoleAssignSerializer(serializers.Serializer):

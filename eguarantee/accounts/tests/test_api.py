@@ -85,6 +85,9 @@ def test_create_user_and_error_codes(demo_users, api_for):
         400,
         "unknown_role",
     )
+    no_org = {k: v for k, v in new_user(org, username="apiuser7", mobile="13522228888").items() if k != "organization"}
+    body = assert_api_error(api.post("/api/v1/users/", no_org, format="json"), 400, "validation_error")
+    assert "organization" in body["error"]["details"]
     other_org = demo_users["guarantor_admin"].organization
     assert_api_error(
         api.post("/api/v1/users/", new_user(other_org, username="apiuser6", mobile="13522227777"), format="json"),

@@ -173,10 +173,7 @@ def test_a_grant_to_an_unknown_role_is_a_programming_error(monkeypatch):
 
     from eguarantee.accounts import roles
 
-    fake = types.SimpleNamespace(GRANTS={"no_such_role": ["accounts.view_user"]})
-    real_import = roles.importlib.import_module
-    monkeypatch.setattr(
-        roles.importlib, "import_module", lambda name: fake if name == "eguarantee.audit.roles" else real_import(name)
-    )
+    fake = types.SimpleNamespace(__name__="eguarantee.fake.roles", GRANTS={"no_such_role": ["accounts.view_user"]})
+    monkeypatch.setattr(roles, "app_modules", lambda *args, **kwargs: [fake])
     with pytest.raises(ValueError, match="no_such_role"):
         roles.default_grants()

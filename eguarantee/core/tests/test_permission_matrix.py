@@ -6,27 +6,15 @@ anonymous visitor the login page (pages) or a 401/403 JSON error (API). The cove
 fails until every route of a covered namespace has its line.
 """
 
-import importlib
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from eguarantee.core.apphooks import app_modules
 from eguarantee.core.matrix import ALL_ROLES, Objects
 
-
-def _matrix_modules():
-    for config in apps.get_app_configs():
-        if config.name.startswith("eguarantee."):
-            try:
-                yield importlib.import_module(f"{config.name}.tests.matrix")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.tests.matrix" and exc.name != f"{config.name}.tests":
-                    raise
-
-
-MODULES = list(_matrix_modules())
+MODULES = list(app_modules("tests.matrix"))
 ROUTES = [route for module in MODULES for route in module.ROUTES]
 PUBLIC = set().union(*(getattr(module, "PUBLIC", set()) for module in MODULES))
 COVERED_NAMESPACES = set().union(*(getattr(module, "NAMESPACES", set()) for module in MODULES))

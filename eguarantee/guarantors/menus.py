@@ -1,0 +1,1 @@
+"""Side-menu pages of this module (eguarantee.core.menu)."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    name = "eguarantee.projects"
+    label = "projects"
+    verbose_name = "工程项目管理"
+
+    def ready(self):
+        from . import menus  # noqa: F401
