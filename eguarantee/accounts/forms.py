@@ -2,23 +2,11 @@ from django import forms
 from django.contrib.auth.models import Permission
 
 from eguarantee.core import menu
-from eguarantee.core.forms import bootstrap
+from eguarantee.core.forms import BootstrapForm, BootstrapModelForm
 
 from .choices import SELF_REGISTERING_TYPES
 from .models import Organization, Role, User
 from .validators import validate_credit_code, validate_mobile, validate_region_code
-
-
-class BootstrapForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
-
-
-class BootstrapModelForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
 
 class LoginForm(BootstrapForm):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from eguarantee.audit.models import LoginLog
 from eguarantee.core import context
-from eguarantee.core.exceptions import Conflict, NotAllowed, RateLimited, ServiceError
+from eguarantee.core.exceptions import Conflict, NotAllowed, RateLimited, ServiceError, full_clean_or_error
 from eguarantee.core.permissions import require_perm, require_same_organization
 from eguarantee.core.uploads import check_upload, file_digests
 from eguarantee.notifications import services as notify
@@ -253,15 +253,6 @@ def delete_organization(org, *, actor):
     if org.users.exists():
         raise Conflict("该单位下仍有用户账号，不能删除；可改为锁定。", code="in_use")
     org.delete()
-
-
-def full_clean_or_error(obj, exclude=None):
-    """Model validation as a ServiceError naming the first field at fault."""
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ServiceError(messages[0], code="invalid", field=field) from None
 
 
 # ---------------------------------------------------------------- users (6.11.2)

@@ -39,3 +39,14 @@ class NotFound(ServiceError):
 class RateLimited(ServiceError):
     code = "rate_limited"
     status = 429
+
+
+def full_clean_or_error(obj, exclude=None):
+    """Model validation as a ServiceError naming the first field at fault."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ServiceError(messages[0], code="invalid", field=field) from None

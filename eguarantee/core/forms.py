@@ -17,6 +17,18 @@ def bootstrap(form):
     return form
 
 
+class BootstrapForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class BootstrapModelForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
 def fast_widget(bound_field):
     """A filter bar's widget as HTML without Django's per-widget (and per-option) template
     renders, which cost a list page more than its table. Text inputs and plain selects
