@@ -15,11 +15,13 @@ export DJANGO_SETTINGS_MODULE := eguarantee.settings
 
 setup: sysdeps $(STAMP) node_modules/.stamp
 
-# Debian packages: a CJK font (PDFs, screenshots) and chromium (browser tests), only when missing.
+# Debian packages, only when missing: CJK fonts (Noto for screenshots; AR PL UMing for PDFs, since
+# ReportLab embeds only TrueType outlines and Noto CJK is CFF) and chromium (browser tests).
 sysdeps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -qi "AR PL UMing" || missing="$$missing fonts-arphic-uming"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \

@@ -1,6 +1,6 @@
 import pytest
 
-pytest_plugins = ["eguarantee.core.testing"]
+pytest_plugins = ["eguarantee.core.testing", "eguarantee.core.testing_browser"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,9 @@
 """`make bench`: run every benchmark in bench/ and print one JSON document.
 
 BENCH_SECONDS sets the measuring time per load (default 10), BENCH_REPEATS the rounds whose
-median is reported (default 3). Runs on SQLite unless
-DATABASE_URL is set; the issue targets are stated for PostgreSQL.
+median is reported (default 3), BENCH_ONLY a comma-separated list of the benchmarks to run
+(list_page, pdf_render; default all). Runs on SQLite unless DATABASE_URL is set; the issue
+targets are stated for PostgreSQL. pdf_render needs no database.
 """
 
 import json
@@ -12,13 +13,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import list_page
+from bench import list_page, pdf_render
+
+BENCHMARKS = {"list_page": list_page.main, "pdf_render": pdf_render.main}
 
 
 def main():
     seconds = float(os.environ.get("BENCH_SECONDS", "10"))
     repeats = int(os.environ.get("BENCH_REPEATS", "3"))
-    results = [list_page.main(seconds=seconds, repeats=repeats)]
+    only = [name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()]
+    unknown = sorted(set(only) - BENCHMARKS.keys())
+    if unknown:
+        sys.exit(f"BENCH_ONLY: unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+    results = []
+    for name, run in BENCHMARKS.items():
+        if not only or name in only:
+            results.append(run(seconds=seconds, repeats=repeats))
     print(json.dumps({"benchmarks": results}, ensure_ascii=False, indent=2))
 
 

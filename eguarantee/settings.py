@@ -242,6 +242,9 @@ WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 1
 SMS_SENDER = os.environ.get("SMS_SENDER", "eguarantee.notifications.sms.LogSender")
 
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "工程担保在线服务平台")
+# The CJK font embedded in guarantee PDFs (TrueType outlines); empty: the first of the
+# fonts make installs (AR PL UMing, WenQuanYi Micro Hei …) that is present.
+PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH") or None
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -63,10 +63,20 @@ class GuaranteeTemplate(TimeStampedModel):
     body = models.TextField("模板正文")
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -74,9 +84,7 @@ class GuaranteeTemplate(TimeStampedModel):
         verbose_name_plural = "保函模板"
         ordering = ["guarantee_type__sort_order", "guarantor_id", "-version"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["guarantee_type", "guarantor", "version"], name="template_version_unique"
-            ),
+            models.UniqueConstraint(fields=["guarantee_type", "guarantor", "version"], name="template_version_unique"),
             models.UniqueConstraint(
                 fields=["guarantee_type", "version"],
                 condition=models.Q(guarantor__isnull=True),

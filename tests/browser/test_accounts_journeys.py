@@ -10,6 +10,7 @@ from stdnum.cn import uscc
 from eguarantee.accounts import demo, services
 from eguarantee.accounts.choices import OrgStatus
 from eguarantee.accounts.models import Organization, Role, User
+from eguarantee.core.testing_browser import login
 from eguarantee.notifications.models import SmsMessage
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -19,14 +20,6 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
-
-
-def login(page, username, password):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_load_state()
 
 
 def test_register_approve_first_login(page, demo_users, tmp_path, assert_styled):

@@ -1,4 +1,5 @@
-"""Playwright (sync API) against pytest-django's live_server: one chromium per session, a
+"""Browser-test fixtures (a pytest plugin, see the root conftest.py, so that every app's tests may
+use them): Playwright (sync API) against pytest-django's live_server: one chromium per session, a
 fresh browser context per test. Every page a test opens is checked for console errors,
 failed requests and CSP violations, and for Bootstrap's stylesheet being applied."""
 
@@ -67,3 +68,12 @@ def _assert_styled(page):
     assert primary.strip() == "#0d6efd", primary
     margin = page.evaluate("getComputedStyle(document.body).margin")
     assert margin == "0px", margin  # Bootstrap's reboot, not the browser default of 8px
+
+
+def login(page, username, password):
+    """Sign in through the login page, as a user would."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_load_state()
