@@ -31,8 +31,15 @@ def dash(value, placeholder="—"):
     return placeholder if value is None or value == "" else value
 
 
+def show(value):
+    """A detail page's value as list tables show it: local time, 是/否, — for nothing."""
+    from .tables import format_value
+
+    return format_value(value)
+
+
 def environment(**options):
     env = Environment(**options)  # noqa: S701  autoescape is set in settings.TEMPLATES
     env.globals.update(url=url, static=staticfiles_storage.url)
-    env.filters.update(date=date, dash=dash)
+    env.filters.update(date=date, dash=dash, show=show)
     return env

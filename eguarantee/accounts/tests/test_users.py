@@ -229,3 +229,13 @@ def test_bulk_lock_reports_each_result(demo_users, client_for):
     assert "锁定：成功 1 条" in text and "不能锁定自己的账号" in text
     assert User.objects.get(pk=other.pk).status == UserStatus.LOCKED
     assert User.objects.get(pk=me.pk).status == UserStatus.ACTIVE
+
+
+def test_detail_pages_show_times_in_beijing_time(demo_users, client_for):
+    import datetime
+
+    user = demo_users["applicant_operator"]
+    user.password_changed_at = datetime.datetime(2026, 3, 1, 16, 30, tzinfo=datetime.UTC)
+    user.save()
+    page = client_for("applicant_admin").get(reverse("accounts:user_detail", args=[user.pk])).content.decode()
+    assert "2026-03-02 00:30" in page and "+00:00" not in page
