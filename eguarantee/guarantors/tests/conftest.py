@@ -1,0 +1,11 @@
+import pytest
+
+from .helpers import profile_for
+
+
+@pytest.fixture
+def guarantor(demo_users):
+    """The demo guarantor (海峡工程担保股份有限公司) with its institution record."""
+    org = demo_users["guarantor_admin"].organization
+    profile_for(org, short_code="HXDB")
+    return org
