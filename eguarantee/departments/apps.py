@@ -7,4 +7,4 @@ class DepartmentsConfig(AppConfig):
     verbose_name = "行政管理部门配置管理"
 
     def ready(self):
-        from . import menus  # noqa: F401
+        from . import menus, signals  # noqa: F401
