@@ -7,4 +7,6 @@ class ProjectsConfig(AppConfig):
     verbose_name = "工程项目管理"
 
     def ready(self):
-        from . import menus  # noqa: F401
+        from . import menus, signals  # noqa: F401
+
+        signals.connect()
