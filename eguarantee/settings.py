@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "eguarantee.guarantors",
     "eguarantee.projects",
     "eguarantee.departments",
+    # business
+    "eguarantee.guarantees",
 ]
 
 MIDDLEWARE = [

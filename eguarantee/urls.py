@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("eguarantee.guarantors.api.urls")),
     path("", include("eguarantee.projects.api.urls")),
     path("", include("eguarantee.departments.api.urls")),
+    path("", include("eguarantee.guarantees.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("guarantors/", include("eguarantee.guarantors.urls")),
     path("projects/", include("eguarantee.projects.urls")),
     path("departments/", include("eguarantee.departments.urls")),
+    path("guarantees/", include("eguarantee.guarantees.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

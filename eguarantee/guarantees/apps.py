@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class GuaranteesConfig(AppConfig):
+    name = "eguarantee.guarantees"
+    label = "guarantees"
+    verbose_name = "电子保函管理"
+
+    def ready(self):
+        from . import menus  # noqa: F401

@@ -1,0 +1,43 @@
+from django.db import models
+
+
+class GuaranteeStatus(models.TextChoices):
+    """DESIGN.md §5; the transitions are in workflow.py."""
+
+    DRAFT = "draft", "暂存"
+    SUBMITTED = "submitted", "已提交"
+    UNDER_REVIEW = "under_review", "审核中"
+    INFO_REQUESTED = "info_requested", "待补充资料"
+    REJECTED = "rejected", "审核不通过"
+    AWAITING_PAYMENT = "awaiting_payment", "待支付"
+    PAID = "paid", "已支付待出函"
+    ISSUED = "issued", "已出函"
+    RELEASED = "released", "已解保"
+    SURRENDERED = "surrendered", "已退保"
+    CLAIMED = "claimed", "已理赔"
+    CANCELLED = "cancelled", "已撤销"
+
+
+# Guarantees that exist as an undertaking towards the beneficiary (or did).
+ISSUED_STATES = (
+    GuaranteeStatus.ISSUED,
+    GuaranteeStatus.RELEASED,
+    GuaranteeStatus.SURRENDERED,
+    GuaranteeStatus.CLAIMED,
+)
+
+
+class FilingStatus(models.TextChoices):
+    """报送行政主管部门 (6.6.7)."""
+
+    NOT_FILED = "not_filed", "未报送"
+    FILED = "filed", "已报送待受理"
+    ACCEPTED = "accepted", "已受理"
+    RETURNED = "returned", "已退回"
+
+
+class InspectionResult(models.TextChoices):
+    GENUINE = "genuine", "真实有效"
+    GENUINE_INACTIVE = "genuine_inactive", "真实但已失效"
+    NOT_FOUND = "not_found", "未找到"
+    MISMATCH = "mismatch", "验真码不符"

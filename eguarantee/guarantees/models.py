@@ -1,0 +1,191 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from eguarantee.core.models import TimeStampedModel
+
+from .choices import ISSUED_STATES, FilingStatus, GuaranteeStatus, InspectionResult
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class Guarantee(TimeStampedModel):
+    """电子保函: one application from draft to release (DESIGN.md §5). The parties are kept as
+    organizations and, for the beneficiary, also by name and credit code as entered, because a
+    tenderee need not be registered on the platform."""
+
+    order_number = models.CharField("申请单号", max_length=32, unique=True)
+    number = models.CharField("保函编号", max_length=40, unique=True, null=True, blank=True)
+    verification_code = models.CharField("验真码", max_length=16, blank=True)
+    guarantee_type = models.ForeignKey(
+        "catalog.GuaranteeType", verbose_name="保函类型", on_delete=models.PROTECT, related_name="guarantees"
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=GuaranteeStatus.choices, default=GuaranteeStatus.DRAFT, db_index=True
+    )
+    applicant = models.ForeignKey(
+        "accounts.Organization", verbose_name="申请人", on_delete=models.PROTECT, related_name="applied_guarantees"
+    )
+    guarantor = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name="保证人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_guarantees",
+    )
+    beneficiary = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name="受益人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="beneficiary_guarantees",
+    )
+    beneficiary_name = models.CharField("受益人名称", max_length=200)
+    beneficiary_credit_code = models.CharField("受益人统一社会信用代码", max_length=18, db_index=True)
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="工程项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="guarantees",
+    )
+    section = models.ForeignKey(
+        "projects.Section",
+        verbose_name="标段",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="guarantees",
+    )
+    department = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name="归口主管部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised_guarantees",
+    )
+    amount = models.DecimalField("担保金额（元）", **MONEY)
+    outstanding_amount = models.DecimalField("剩余担保金额（元）", null=True, blank=True, **MONEY)
+    rate = models.DecimalField("费率（%）", max_digits=7, decimal_places=4, null=True, blank=True)
+    premium = models.DecimalField("保费（元）", null=True, blank=True, **MONEY)
+    start_date = models.DateField("生效日期")
+    end_date = models.DateField("失效日期", db_index=True)
+    sealed = models.BooleanField("密文出函", default=False)
+    fields = models.JSONField("申请信息", default=dict, blank=True)
+    template = models.ForeignKey(
+        "catalog.GuaranteeTemplate",
+        verbose_name="保函模板",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="guarantees",
+    )
+    clause = models.ForeignKey(
+        "guarantors.Clause",
+        verbose_name="保函条款",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="guarantees",
+    )
+    filing_status = models.CharField(
+        "报送状态", max_length=20, choices=FilingStatus.choices, default=FilingStatus.NOT_FILED, db_index=True
+    )
+    issued_at = models.DateTimeField("出函时间", null=True, blank=True)
+    closed_at = models.DateTimeField("解保/退保/理赔时间", null=True, blank=True)
+    document = models.FileField("保函文件", upload_to="guarantees/%Y/%m/", blank=True)
+    document_sm3 = models.CharField("保函文件SM3", max_length=64, blank=True)
+    document_sha256 = models.CharField("保函文件SHA-256", max_length=64, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "电子保函"
+        verbose_name_plural = "电子保函"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["applicant", "status"]), models.Index(fields=["guarantor", "status"])]
+
+    def __str__(self):
+        return self.number or self.order_number
+
+    @property
+    def is_issued(self):
+        return self.status in ISSUED_STATES
+
+    @property
+    def in_force(self):
+        """An undertaking a beneficiary can still rely on today."""
+        return self.status == GuaranteeStatus.ISSUED and self.end_date >= timezone.localdate()
+
+
+class GuaranteeEvent(models.Model):
+    """The guarantee's own timeline (who, when, what, why), shown to the parties."""
+
+    guarantee = models.ForeignKey(Guarantee, verbose_name="电子保函", on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("操作", max_length=40)
+    from_status = models.CharField("原状态", max_length=20, blank=True)
+    to_status = models.CharField("新状态", max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name="操作单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField("说明", blank=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "保函事件"
+        verbose_name_plural = "保函事件"
+        ordering = ["created_at", "id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.guarantee} {self.action}"
+
+
+class Inspection(models.Model):
+    """查验记录 (6.3.3): who checked what, when, and what the platform answered."""
+
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="查验人", on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name="查验单位", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    query = models.JSONField("查验条件", default=dict)
+    guarantee = models.ForeignKey(
+        Guarantee, verbose_name="电子保函", null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
+    )
+    result = models.CharField("查验结果", max_length=20, choices=InspectionResult.choices)
+    status_seen = models.CharField("查验时状态", max_length=20, blank=True)
+    created_at = models.DateTimeField("查验时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "查验记录"
+        verbose_name_plural = "查验记录"
+        ordering = ["-created_at", "-id"]
+        default_permissions = ("view", "add")
+
+    def __str__(self):
+        return f"{self.get_result_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("guarantees:inspection_detail", args=[self.pk])

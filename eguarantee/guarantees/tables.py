@@ -1,0 +1,19 @@
+from eguarantee.core.tables import Column, Table
+
+
+def query_text(inspection):
+    labels = {"number": "保函编号", "code": "验真码", "project": "项目", "applicant": "申请人", "matches": "命中"}
+    return "；".join(f"{labels.get(k, k)}：{'******' if k == 'code' else v}" for k, v in inspection.query.items())
+
+
+class InspectionTable(Table):
+    detail_url_name = "guarantees:inspection_detail"
+    columns = [
+        Column("created_at", link=True),
+        Column("inspector", header="查验人", sortable=False),
+        Column("organization", header="查验单位", sortable=False),
+        Column("query", header="查验条件", display=query_text),
+        Column("result"),
+        Column("guarantee", header="保函", sortable=False),
+    ]
+    default_order = ("-created_at", "-id")
