@@ -61,8 +61,8 @@ INSTALLED_APPS = [
     # master data (6.2–6.5): below guarantees, above the foundation
     "eguarantee.catalog",
     "eguarantee.guarantors",
+    "eguarantee.departments",  # before projects: demo 归口 rules exist when demo projects are entered
     "eguarantee.projects",
-    "eguarantee.departments",
     # business
     "eguarantee.guarantees",
 ]

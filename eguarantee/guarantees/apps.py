@@ -7,4 +7,6 @@ class GuaranteesConfig(AppConfig):
     verbose_name = "电子保函管理"
 
     def ready(self):
-        from . import menus  # noqa: F401
+        from . import figures, menus  # noqa: F401
+
+        figures.connect()

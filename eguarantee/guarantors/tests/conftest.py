@@ -1,5 +1,7 @@
 import pytest
 
+from eguarantee.guarantors import figures
+
 from .helpers import profile_for
 
 
@@ -9,3 +11,10 @@ def guarantor(demo_users):
     org = demo_users["guarantor_admin"].organization
     profile_for(org, short_code="HXDB")
     return org
+
+
+@pytest.fixture(autouse=True)
+def _no_figure_providers(monkeypatch):
+    """These tests register their own providers; the guarantees module's real one (tested
+    there) stays out of the way."""
+    monkeypatch.setattr(figures, "_providers", [])
