@@ -25,3 +25,22 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.hostname}:{self.pid}"
+
+
+class ScheduledRun(models.Model):
+    """One row per periodic job per day it was started (core/schedule.py). The unique pair
+    lets any number of workers look for due jobs and start each exactly once a day."""
+
+    name = models.CharField(max_length=100)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    worker_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "定时任务运行记录"
+        verbose_name_plural = verbose_name
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="scheduled_run_once_a_day")]
+
+    def __str__(self):
+        return f"{self.name}@{self.day}"

@@ -1,7 +1,8 @@
 """The background-task worker, with a heartbeat that /readyz reads.
 
 Wraps django-tasks-db's `db_worker`; a daemon thread records a beat every
-WORKER_HEARTBEAT_SECONDS so operators can tell a dead worker from an idle one.
+WORKER_HEARTBEAT_SECONDS so operators can tell a dead worker from an idle one, and starts
+the daily jobs that are due (core/schedule.py).
 """
 
 import logging
@@ -16,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from eguarantee.core import schedule
 from eguarantee.core.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -44,8 +46,9 @@ class Command(BaseCommand):
                 try:
                     close_old_connections()
                     beat(worker_id)
+                    schedule.enqueue_due(worker_id=worker_id)
                 except Exception:  # a missed beat shows in /readyz; it must not end the thread
-                    logger.exception("worker heartbeat not recorded")
+                    logger.exception("worker heartbeat or daily jobs not recorded")
                 finally:
                     connection.close()
 
