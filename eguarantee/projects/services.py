@@ -66,10 +66,8 @@ LOCKED_MESSAGE = "该项目已有保函出具，项目信息已锁定，不能�
 
 
 def _resolve_department(project_type, region_code):
-    try:
-        from eguarantee.departments.selectors import resolve_department
-    except ImportError:  # the departments module is built alongside; until it lands, no 归口
-        return None
+    from eguarantee.departments.selectors import resolve_department
+
     return resolve_department(project_type, region_code)
 
 

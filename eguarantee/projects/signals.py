@@ -23,8 +23,6 @@ def connect():
     from eguarantee.accounts.models import Organization
 
     post_save.connect(_organization_saved, sender=Organization, dispatch_uid="projects_link_beneficiary")
-    try:
-        from eguarantee.departments.signals import rules_changed
-    except ImportError:  # the departments module is built alongside; connected once it lands
-        return
+    from eguarantee.departments.signals import rules_changed
+
     rules_changed.connect(_rules_changed, dispatch_uid="projects_reassign_departments")
