@@ -15,6 +15,7 @@ from eguarantee.core.exceptions import ServiceError
 from eguarantee.core.scope import scoped_get
 from eguarantee.core.views import (
     ObjectActionView,
+    ObjectDeleteView,
     ObjectDetailView,
     ObjectListView,
     ScopedMixin,
@@ -23,7 +24,7 @@ from eguarantee.core.views import (
 
 from . import filtersets, forms, selectors, services, tables
 from .choices import OrgStatus
-from .models import Organization, Role
+from .models import Role
 
 MODULE = "平台后台管理"
 
@@ -308,21 +309,15 @@ class OrganizationEditView(ScopedMixin, ServiceFormMixin, FormView):
         return services.update_organization(obj, actor=self.request.user, data=data)
 
 
-class OrganizationDeleteView(ObjectActionView):
+class OrganizationDeleteView(ObjectDeleteView):
     permission_required = "accounts.delete_organization"
     selector = staticmethod(selectors.organizations_for)
+    list_url_name = "accounts:organization_list"
     action_label = "删除单位"
     success_message = "单位已删除。"
 
     def perform(self, obj, form):
         services.delete_organization(obj, actor=self.request.user)
-
-    def success_url(self, obj):
-        return (
-            reverse("accounts:organization_list")
-            if not Organization.objects.filter(pk=obj.pk).exists()
-            else obj.get_absolute_url()
-        )
 
 
 class OrganizationLockView(ObjectActionView):
@@ -575,17 +570,15 @@ class RoleEditView(ScopedMixin, ServiceFormMixin, FormView):
         )
 
 
-class RoleDeleteView(ObjectActionView):
+class RoleDeleteView(ObjectDeleteView):
     permission_required = "accounts.delete_role"
     selector = staticmethod(selectors.roles_for)
+    list_url_name = "accounts:role_list"
     action_label = "删除角色"
     success_message = "角色已删除。"
 
     def perform(self, obj, form):
         services.delete_role(obj, actor=self.request.user)
-
-    def success_url(self, obj):
-        return reverse("accounts:role_list") if not Role.objects.filter(pk=obj.pk).exists() else obj.get_absolute_url()
 
 
 class RoleDisableView(ObjectActionView):

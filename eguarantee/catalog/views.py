@@ -7,11 +7,17 @@ from django.views.generic import FormView
 
 from eguarantee.core.exceptions import ServiceError
 from eguarantee.core.scope import scoped_get
-from eguarantee.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ScopedMixin, ServiceFormMixin
+from eguarantee.core.views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectListView,
+    ScopedMixin,
+    ServiceFormMixin,
+)
 
 from . import filtersets, forms, placeholders, selectors, services, tables
 from .choices import APPLICATION_FIELDS, TemplateStatus
-from .models import GuaranteeTemplate, GuaranteeType
 
 MODULE = "保函类型管理"
 
@@ -82,18 +88,15 @@ class GuaranteeTypeEditView(ScopedMixin, ServiceFormMixin, FormView):
         return services.save_type(actor=self.request.user, data=form.service_data(), guarantee_type=self.get_object())
 
 
-class GuaranteeTypeDeleteView(ObjectActionView):
+class GuaranteeTypeDeleteView(ObjectDeleteView):
     permission_required = "catalog.delete_guaranteetype"
     selector = staticmethod(selectors.types_for)
+    list_url_name = "catalog:type_list"
     action_label = "删除保函类型"
     success_message = "保函类型已删除。"
 
     def perform(self, obj, form):
         services.delete_type(obj, actor=self.request.user)
-
-    def success_url(self, obj):
-        exists = GuaranteeType.objects.filter(pk=obj.pk).exists()
-        return obj.get_absolute_url() if exists else reverse("catalog:type_list")
 
 
 class GuaranteeTypeDisableView(ObjectActionView):
@@ -189,18 +192,15 @@ class GuaranteeTemplateEditView(ScopedMixin, ServiceFormMixin, FormView):
         return services.save_template(actor=self.request.user, data=form.service_data(), template=self.get_object())
 
 
-class GuaranteeTemplateDeleteView(ObjectActionView):
+class GuaranteeTemplateDeleteView(ObjectDeleteView):
     permission_required = "catalog.delete_guaranteetemplate"
     selector = staticmethod(selectors.templates_for)
+    list_url_name = "catalog:template_list"
     action_label = "删除模板草稿"
     success_message = "模板草稿已删除。"
 
     def perform(self, obj, form):
         services.delete_template(obj, actor=self.request.user)
-
-    def success_url(self, obj):
-        exists = GuaranteeTemplate.objects.filter(pk=obj.pk).exists()
-        return obj.get_absolute_url() if exists else reverse("catalog:template_list")
 
 
 class GuaranteeTemplatePublishView(ObjectActionView):

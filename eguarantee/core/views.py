@@ -217,6 +217,18 @@ class ObjectActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return redirect(self.success_url(obj))
 
 
+class ObjectDeleteView(ObjectActionView):
+    """Delete through a service; back to the list when the object is gone, to the object
+    when the service kept it (refused, or a soft delete)."""
+
+    list_url_name = None
+
+    def success_url(self, obj):
+        if type(obj)._default_manager.filter(pk=obj.pk).exists():
+            return obj.get_absolute_url()
+        return reverse(self.list_url_name)
+
+
 class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "core/dashboard.html"
 

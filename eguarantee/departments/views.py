@@ -5,10 +5,17 @@ from django.views.generic import FormView, TemplateView
 from eguarantee.core import regions
 from eguarantee.core.exceptions import ServiceError
 from eguarantee.core.scope import scoped_get
-from eguarantee.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ScopedMixin, ServiceFormMixin
+from eguarantee.core.views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectListView,
+    ScopedMixin,
+    ServiceFormMixin,
+)
 
 from . import filtersets, forms, selectors, services, tables
-from .models import DepartmentProfile, JurisdictionRule, level_label
+from .models import DepartmentProfile, level_label
 
 MODULE = "行政管理部门配置管理"
 
@@ -260,19 +267,15 @@ class RuleEditView(ScopedMixin, ServiceFormMixin, FormView):
         return services.update_rule(rule, actor=self.request.user, data=form.cleaned_data)
 
 
-class RuleDeleteView(ObjectActionView):
+class RuleDeleteView(ObjectDeleteView):
     permission_required = "departments.delete_jurisdictionrule"
     selector = staticmethod(selectors.rules_for)
+    list_url_name = "departments:rule_list"
     action_label = "删除归口规则"
     success_message = "归口规则已删除。"
 
     def perform(self, obj, form):
         services.delete_rule(obj, actor=self.request.user)
-
-    def success_url(self, obj):
-        if JurisdictionRule.objects.filter(pk=obj.pk).exists():
-            return obj.get_absolute_url()
-        return reverse("departments:rule_list")
 
 
 class RuleEnableView(ObjectActionView):

@@ -1,11 +1,17 @@
 from django.http import FileResponse, Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView
 
 from eguarantee.core.scope import scoped_get
-from eguarantee.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ScopedMixin, ServiceFormMixin
+from eguarantee.core.views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectListView,
+    ScopedMixin,
+    ServiceFormMixin,
+)
 
 from . import figures, filtersets, forms, selectors, services, tables
 from .choices import ClauseStatus
@@ -130,18 +136,15 @@ class ProfileEditView(EditView):
         return services.update_profile(profile, actor=self.request.user, data=data)
 
 
-class ProfileDeleteView(ObjectActionView):
+class ProfileDeleteView(ObjectDeleteView):
     permission_required = "guarantors.delete_guarantorprofile"
     selector = _on(selectors.profiles_for)
+    list_url_name = "guarantors:profile_list"
     action_label = "删除机构信息"
     success_message = "机构信息已删除。"
 
     def perform(self, obj, form):
         services.delete_profile(obj, actor=self.request.user)
-
-    def success_url(self, obj):
-        gone = not GuarantorProfile.objects.filter(pk=obj.pk).exists()
-        return reverse("guarantors:profile_list") if gone else obj.get_absolute_url()
 
 
 # ---------------------------------------------------------------- qualifications (6.2.1)
@@ -211,18 +214,15 @@ class QualificationEditView(EditView):
         return services.update_qualification(qualification, actor=self.request.user, data=data, certificate=certificate)
 
 
-class QualificationDeleteView(ObjectActionView):
+class QualificationDeleteView(ObjectDeleteView):
     permission_required = "guarantors.delete_qualification"
     selector = _on(selectors.qualifications_for)
+    list_url_name = "guarantors:qualification_list"
     action_label = "删除资质"
     success_message = "资质已删除。"
 
     def perform(self, obj, form):
         services.delete_qualification(obj, actor=self.request.user)
-
-    def success_url(self, obj):
-        gone = not Qualification.objects.filter(pk=obj.pk).exists()
-        return reverse("guarantors:qualification_list") if gone else obj.get_absolute_url()
 
 
 class CertificateDownloadView(ScopedMixin, View):
@@ -326,18 +326,15 @@ class OfferEditView(EditView):
         return services.update_offer(offer, actor=self.request.user, data=data)
 
 
-class OfferDeleteView(ObjectActionView):
+class OfferDeleteView(ObjectDeleteView):
     permission_required = "guarantors.delete_offer"
     selector = _on(selectors.offers_for)
+    list_url_name = "guarantors:offer_list"
     action_label = "删除业务信息"
     success_message = "业务信息已删除。"
 
     def perform(self, obj, form):
         services.delete_offer(obj, actor=self.request.user)
-
-    def success_url(self, obj):
-        gone = not Offer.objects.filter(pk=obj.pk).exists()
-        return reverse("guarantors:offer_list") if gone else obj.get_absolute_url()
 
 
 # ---------------------------------------------------------------- clauses (6.2.3)
@@ -430,15 +427,12 @@ class ClausePublishView(ObjectActionView):
         services.publish_clause(obj, actor=self.request.user)
 
 
-class ClauseDeleteView(ObjectActionView):
+class ClauseDeleteView(ObjectDeleteView):
     permission_required = "guarantors.delete_clause"
     selector = _on(selectors.clauses_for)
+    list_url_name = "guarantors:clause_list"
     action_label = "删除条款"
     success_message = "条款已删除。"
 
     def perform(self, obj, form):
         services.delete_clause(obj, actor=self.request.user)
-
-    def success_url(self, obj):
-        gone = not Clause.objects.filter(pk=obj.pk).exists()
-        return reverse("guarantors:clause_list") if gone else obj.get_absolute_url()

@@ -9,7 +9,7 @@ from django.views.generic import FormView
 
 from eguarantee.core.exceptions import ServiceError
 from eguarantee.core.scope import scoped_get
-from eguarantee.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ScopedMixin
+from eguarantee.core.views import ObjectActionView, ObjectDeleteView, ObjectDetailView, ObjectListView, ScopedMixin
 
 from . import filtersets, forms, selectors, services, tables
 from .models import Project
@@ -265,20 +265,16 @@ class ProjectJoinView(ObjectActionView):
         services.join_project(obj, actor=self.request.user)
 
 
-class ProjectDeleteView(ObjectActionView):
+class ProjectDeleteView(ObjectDeleteView):
     permission_required = "projects.delete_project"
     selector = staticmethod(selectors.editable_projects_for)
+    list_url_name = "projects:project_list"
     action_label = "删除项目"
     success_message = "项目已删除。"
 
     def perform(self, obj, form):
         self.request.audit_object = obj
         services.delete_project(obj, actor=self.request.user)
-
-    def success_url(self, obj):
-        if Project.objects.filter(pk=obj.pk).exists():
-            return obj.get_absolute_url()
-        return reverse("projects:project_list")
 
 
 # ---------------------------------------------------------------- sections
