@@ -66,6 +66,10 @@ class Organization(TimeStampedModel):
         return jurisdiction_prefix(self.region_code)
 
 
+def mask_mobile(mobile):
+    return f"{mobile[:3]}****{mobile[-4:]}" if mobile else ""
+
+
 class User(AbstractUser):
     # A person's name is one field in Chinese; first_name/last_name stay empty.
     full_name = models.CharField("姓名", max_length=50)
@@ -124,7 +128,7 @@ class User(AbstractUser):
 
     @property
     def masked_mobile(self):
-        return f"{self.mobile[:3]}****{self.mobile[-4:]}" if self.mobile else ""
+        return mask_mobile(self.mobile)
 
 
 class Role(Group):

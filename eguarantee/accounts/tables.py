@@ -1,5 +1,7 @@
 from eguarantee.core.tables import Column, Table
 
+from .models import mask_mobile
+
 
 class OrganizationTable(Table):
     detail_url_name = "accounts:organization_detail"
@@ -26,15 +28,19 @@ class RegistrationTable(Table):
     default_order = ("created_at",)  # oldest application first
 
 
+def _masked_mobile(row):
+    return mask_mobile(row["mobile"])
+
+
 class UserTable(Table):
-    only = ("username", "full_name", "mobile", "status", "last_login", "organization__name")
+    values = ("pk", "username", "full_name", "organization__name", "mobile", "status", "last_login")
     detail_url_name = "accounts:user_detail"
     columns = [
         Column("pk", select=True),
         Column("username", link=True),
         Column("full_name"),
-        Column("organization", header="所属单位", sortable=False),
-        Column("masked_mobile", header="手机号码", sortable=False),
+        Column("organization__name", header="所属单位"),
+        Column("mobile", header="手机号码", display=_masked_mobile),
         Column("status"),
         Column("last_login"),
     ]

@@ -39,33 +39,46 @@ class Column:
         except Exception:  # not a model field: a property or a method
             return name
 
-    def render(self, obj):
+    def getter(self, model, *, rows_are_dicts=False):
+        """obj → the cell's text, built once per table: a cell then costs one attribute (or
+        key) read, not a display-method lookup and a translated label per row."""
         if self.display:
-            return format_value(self.display(obj))
-        getter = self._getters.get(type(obj))
-        if getter is None:
-            getter = self._getters[type(obj)] = self._getter(type(obj))
-        return format_value(getter(obj))
-
-    @property
-    def _getters(self):
-        # Built once per model: a cell then costs one attribute read, not a display-method
-        # lookup and a translated label per row.
-        if "_getter_cache" not in self.__dict__:
-            self._getter_cache = {}
-        return self._getter_cache
-
-    def _getter(self, model):
+            return lambda obj: format_value(self.display(obj))
+        field = None
         if isinstance(self.accessor, str) and "__" not in self.accessor:
             try:
                 field = model._meta.get_field(self.accessor)
             except Exception:  # a property or a method
                 field = None
-            if field is not None and field.concrete and field.choices:
+        if rows_are_dicts:
+            key = self.accessor
+            if field is not None and field.choices:
                 labels = {value: str(label) for value, label in field.flatchoices}
-                attname = field.attname
-                return lambda obj: labels.get(getattr(obj, attname), getattr(obj, attname))
-        return lambda obj: resolve(obj, self.accessor)
+                return lambda row: format_value(labels.get(row[key], row[key]))
+            return lambda row: format_value(row[key])
+        if field is not None and field.concrete and field.choices:
+            labels = {value: str(label) for value, label in field.flatchoices}
+            attname = field.attname
+            return lambda obj: format_value(labels.get(getattr(obj, attname), getattr(obj, attname)))
+        return lambda obj: format_value(resolve(obj, self.accessor))
+
+    def cell_html(self, obj, text, url):
+        if url:
+            return f'<td><a href="{escape_text(url)}">{escape_text(text)}</a></td>'
+        return f"<td>{escape_text(text)}</td>"
+
+
+class BadgeColumn(Column):
+    """A cell shown as a coloured badge: badge(obj) → (label, Bootstrap colour). An expiring
+    qualification must stand out in a list, not read as one more word."""
+
+    def __init__(self, badge, header):
+        super().__init__(header, header, sortable=False, display=lambda obj: badge(obj)[0])
+        self.badge = badge
+
+    def cell_html(self, obj, text, url):
+        label, colour = self.badge(obj)
+        return f'<td><span class="badge text-bg-{escape_text(colour)}">{escape_text(label)}</span></td>'
 
 
 def format_value(value):
@@ -88,6 +101,9 @@ class Table:
     per_page = 25
     default_order = None
     only = None  # the fields the columns read: loading whole rows is most of a page's cost
+    # Or read rows as dicts of these fields (the columns' accessors, "pk" included) and skip
+    # building model instances: the cheapest way to show a page of plain values.
+    values = None
     detail_url_name = None  # link columns then skip a reverse() per row
 
     def __init__(self, queryset: QuerySet, request, per_page=None):
@@ -104,9 +120,12 @@ class Table:
             queryset = queryset.order_by(*self.default_order)
         if not queryset.ordered:  # e.g. an annotated (GROUP BY) queryset loses Meta.ordering
             queryset = queryset.order_by(*(queryset.model._meta.ordering or ["pk"]))
+        if self.values:
+            queryset = queryset.values(*self.values)
         paginator = Paginator(queryset, per_page or self.per_page)
         self.page = paginator.get_page(request.GET.get("page"))
         self.paginator = paginator
+        self._getters = [c.getter(model, rows_are_dicts=bool(self.values)) for c in self.columns]
         self.headers = []
         for column in self.columns:
             self.headers.append(
@@ -123,37 +142,38 @@ class Table:
         """One list of cells per object: {"text", "url"} or {"select": pk}."""
         for obj in self.page.object_list:
             cells = []
-            for column in self.columns:
+            for column, getter in zip(self.columns, self._getters, strict=True):
                 if column.select:
-                    cells.append({"select": obj.pk})
+                    cells.append({"select": self._pk(obj)})
                     continue
-                cells.append({"text": column.render(obj), "url": self.link(obj) if column.link else None})
+                cells.append({"text": getter(obj), "url": self.link(obj) if column.link else None})
             yield cells
+
+    def _pk(self, obj):
+        return obj["pk"] if self.values else obj.pk
 
     def link(self, obj):
         if self._url_pattern:
-            return self._url_pattern.replace(str(_PK_MARK), str(obj.pk))
+            return self._url_pattern.replace(str(_PK_MARK), str(self._pk(obj)))
         return obj.get_absolute_url()
 
     def body_html(self):
         """The <tbody> rows, built in Python: a template loop over every cell costs more
         than the rest of a list page together."""
         lines = []
-        for cells in self.rows():
+        for obj in self.page.object_list:
             html = []
-            for cell in cells:
-                if "select" in cell:
-                    html.append(SELECT_CELL.format(escape_text(str(cell["select"]))))
-                elif cell["url"]:
-                    html.append(f'<td><a href="{escape_text(cell["url"])}">{escape_text(cell["text"])}</a></td>')
+            for column, getter in zip(self.columns, self._getters, strict=True):
+                if column.select:
+                    html.append(SELECT_CELL.format(escape_text(str(self._pk(obj)))))
                 else:
-                    html.append(f"<td>{escape_text(cell['text'])}</td>")
-            lines.append(mark_safe("<tr>" + "".join(html) + "</tr>"))  # noqa: S308  every part escaped above
+                    html.append(column.cell_html(obj, getter(obj), self.link(obj) if column.link else None))
+            lines.append("<tr>" + "".join(html) + "</tr>")
         if not lines:
             return format_html(
                 '<tr><td colspan="{}" class="text-center text-muted py-4">暂无数据</td></tr>', len(self.columns)
             )
-        return mark_safe("\n".join(lines))  # noqa: S308  rows built from format_html
+        return mark_safe("\n".join(lines))  # noqa: S308  every cell escaped by its column
 
     def _query(self, **changes):
         params = self.request.GET.copy()

@@ -1,8 +1,6 @@
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
-from eguarantee.core.tables import Column, Table
+from eguarantee.core.tables import BadgeColumn, Column, Table
 
 from .choices import ClauseStatus, QualificationStatus
 
@@ -31,36 +29,6 @@ def clause_badge(clause, day=None):
     return "已发布·已失效", "light"
 
 
-class BadgeColumn(Column):
-    """A cell shown as a coloured badge: badge(obj) → (label, Bootstrap colour)."""
-
-    def __init__(self, badge, header):
-        super().__init__(header, header, sortable=False)
-        self.badge = badge
-
-
-class BadgeTable(Table):
-    """Rows with status badges: an expiring or expired qualification must stand out in the
-    list, not read as one more word."""
-
-    def body_html(self):
-        if not self.page.object_list:
-            return super().body_html()
-        lines = []
-        for obj in self.page.object_list:
-            cells = []
-            for column in self.columns:
-                if isinstance(column, BadgeColumn):
-                    label, colour = column.badge(obj)
-                    cells.append(format_html('<td><span class="badge text-bg-{}">{}</span></td>', colour, label))
-                elif column.link:
-                    cells.append(format_html('<td><a href="{}">{}</a></td>', self.link(obj), column.render(obj)))
-                else:
-                    cells.append(format_html("<td>{}</td>", column.render(obj)))
-            lines.append("<tr>" + "".join(cells) + "</tr>")
-        return mark_safe("\n".join(lines))  # noqa: S308  every cell built with format_html
-
-
 class ProfileTable(Table):
     detail_url_name = "guarantors:profile_detail"
     columns = [
@@ -74,7 +42,7 @@ class ProfileTable(Table):
     ]
 
 
-class QualificationTable(BadgeTable):
+class QualificationTable(Table):
     detail_url_name = "guarantors:qualification_detail"
     columns = [
         Column("guarantor__name", "保证人"),
@@ -103,7 +71,7 @@ class OfferTable(Table):
     ]
 
 
-class ClauseTable(BadgeTable):
+class ClauseTable(Table):
     detail_url_name = "guarantors:clause_detail"
     columns = [
         Column("guarantor__name", "保证人"),
