@@ -91,6 +91,7 @@ CONTEXT_PROCESSORS = [
     "django.contrib.auth.context_processors.auth",
     "django.contrib.messages.context_processors.messages",
     "eguarantee.core.context_processors.platform",
+    "eguarantee.core.context_processors.csrf",
 ]
 TEMPLATES = [
     {
