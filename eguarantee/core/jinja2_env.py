@@ -6,15 +6,26 @@ and list pages cost a fraction of what the Django engine spends on them (measure
 their own (DRF, drf-spectacular, form widgets).
 """
 
+from functools import lru_cache
+
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.defaultfilters import date as format_date
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from jinja2 import Environment
 
 
 def url(name, *args, **kwargs):
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    if args or kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    return _plain_url(name, get_script_prefix())
+
+
+@lru_cache(maxsize=512)
+def _plain_url(name, prefix):
+    # A URL without arguments never changes while the process runs (the URLconf is fixed);
+    # the script prefix is part of the key for deployments under a sub-path.
+    return reverse(name)
 
 
 def date(value, pattern="Y-m-d H:i"):

@@ -6,6 +6,7 @@ signature; this renders the same table in a fraction of that (bench/list_page.py
 
 from datetime import datetime
 from html import escape as escape_text
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -176,6 +177,8 @@ class Table:
         return mark_safe("\n".join(lines))  # noqa: S308  every cell escaped by its column
 
     def _query(self, **changes):
+        if not self.request.GET:  # a list's first view: only the changed keys, no QueryDict copy
+            return urlencode(changes)
         params = self.request.GET.copy()
         params.pop("export", None)
         for key, value in changes.items():
