@@ -51,7 +51,11 @@ def run(host, port, path, *, clients=16, seconds=10.0, headers=None, warmup=1.0)
     start_gate.wait()
     for thread in threads:
         thread.join()
-    latencies.sort()
+    return summary(path, clients, seconds, latencies, sum(errors))
+
+
+def summary(path, clients, seconds, latencies, errors):
+    latencies = sorted(latencies)
 
     def pct(p):
         return round(latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000, 2) if latencies else None
@@ -59,11 +63,21 @@ def run(host, port, path, *, clients=16, seconds=10.0, headers=None, warmup=1.0)
     return {
         "path": path,
         "clients": clients,
-        "seconds": seconds,
+        "seconds": round(seconds, 2),
         "requests": len(latencies),
-        "errors": sum(errors),
+        "errors": errors,
         "throughput_rps": round(len(latencies) / seconds, 1),
         "p50_ms": pct(0.50),
         "p95_ms": pct(0.95),
         "mean_ms": round(statistics.fmean(latencies) * 1000, 2) if latencies else None,
+        "_latencies": latencies,
     }
+
+
+def combine(runs):
+    """One summary over several runs of the same load (their requests and time added up)."""
+    latencies = [value for run in runs for value in run["_latencies"]]
+    seconds = sum(run["seconds"] for run in runs)
+    result = summary(runs[0]["path"], runs[0]["clients"], seconds, latencies, sum(r["errors"] for r in runs))
+    result.pop("_latencies")
+    return result

@@ -1,8 +1,9 @@
 """`make bench`: run every benchmark in bench/ and print one JSON document.
 
-BENCH_SECONDS sets the measuring time per load (default 10), BENCH_REPEATS the rounds whose
-median is reported (default 3), BENCH_ONLY a comma-separated list of the benchmarks to run
-(list_page, pdf_render; default all). Runs on SQLite unless DATABASE_URL is set; the issue
+BENCH_SECONDS × BENCH_REPEATS is the measuring time per load (default 10 × 3; the list-page
+benchmark spends it in alternating slices, the PDF benchmark in rounds whose median counts).
+BENCH_ONLY is a comma-separated list of the benchmarks to run (list_page, pdf_render; default
+all). Runs on SQLite unless DATABASE_URL is set; the issue
 targets are stated for PostgreSQL. pdf_render needs no database.
 """
 
