@@ -110,6 +110,10 @@ class Guarantee(TimeStampedModel):
         verbose_name_plural = "电子保函"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["applicant", "status"]), models.Index(fields=["guarantor", "status"])]
+        permissions = [
+            ("review_guarantee", "审核保函申请"),
+            ("issue_guarantee", "出具保函"),
+        ]
 
     def __str__(self):
         return self.number or self.order_number
@@ -189,3 +193,19 @@ class Inspection(models.Model):
 
     def get_absolute_url(self):
         return reverse("guarantees:inspection_detail", args=[self.pk])
+
+
+class NumberSequence(models.Model):
+    """The last 保函编号 sequence used per guarantor and year. Taken under a row lock in the
+    issuing transaction, so numbers are unique and a rolled-back issue leaves no gap."""
+
+    guarantor = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["guarantor", "year"], name="number_sequence_unique")]
+
+    def __str__(self):
+        return f"{self.guarantor_id}/{self.year}: {self.last}"

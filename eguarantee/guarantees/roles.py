@@ -1,10 +1,18 @@
-"""Default permissions of the built-in roles for guarantees (查验 for now)."""
+"""Default permissions of the built-in roles for guarantees."""
 
 INSPECT = ["guarantees.add_inspection", "guarantees.view_inspection"]
+APPLY = ["guarantees.view_guarantee", "guarantees.add_guarantee", "guarantees.change_guarantee"]
+REVIEW = ["guarantees.view_guarantee", "guarantees.review_guarantee", "guarantees.issue_guarantee"]
 
 GRANTS = {
-    "department_admin": INSPECT,
-    "department_inspector": INSPECT,
-    "platform_admin": ["guarantees.view_inspection"],
-    "platform_auditor": ["guarantees.view_inspection"],
+    "applicant_admin": APPLY,
+    "applicant_operator": APPLY,
+    "guarantor_admin": REVIEW,
+    "guarantor_reviewer": REVIEW,
+    "beneficiary_admin": ["guarantees.view_guarantee"],
+    "beneficiary_operator": ["guarantees.view_guarantee"],
+    "department_admin": ["guarantees.view_guarantee", *INSPECT],
+    "department_inspector": ["guarantees.view_guarantee", *INSPECT],
+    "platform_admin": ["guarantees.view_guarantee", "guarantees.view_inspection"],
+    "platform_auditor": ["guarantees.view_guarantee", "guarantees.view_inspection"],
 }

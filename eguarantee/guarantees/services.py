@@ -6,6 +6,7 @@ transaction, for the evidence log, credit and settlement to record.
 """
 
 import hmac
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,8 @@ from eguarantee.core.permissions import require_perm
 from . import selectors, workflow
 from .choices import ISSUED_STATES, GuaranteeStatus, InspectionResult
 from .models import Guarantee, GuaranteeEvent, Inspection
+
+CENT = Decimal("0.01")
 
 # The organization field that names each party.
 PARTY_FIELDS = {
@@ -122,3 +125,243 @@ def inspect(*, actor, number="", code="", project="", applicant=""):
         status_seen=single.status if single else "",
     )
     return result, found, inspection
+
+
+# ---------------------------------------------------------------- application (6.6.1–6.6.5)
+
+LIVE_STATES = (
+    GuaranteeStatus.DRAFT,
+    GuaranteeStatus.SUBMITTED,
+    GuaranteeStatus.UNDER_REVIEW,
+    GuaranteeStatus.INFO_REQUESTED,
+    GuaranteeStatus.AWAITING_PAYMENT,
+    GuaranteeStatus.PAID,
+    GuaranteeStatus.ISSUED,
+)
+
+
+def _offer_for(guarantor, guarantee_type, region_code, amount):
+    """The guarantor's offer if it may be chosen for this application now, else an error."""
+    from eguarantee.guarantors.models import Offer
+    from eguarantee.guarantors.selectors import selectable_guarantors
+
+    if not selectable_guarantors(guarantee_type, region_code, amount).filter(pk=guarantor.pk).exists():
+        raise ServiceError(
+            "所选保证人目前不能承接该保函（资质、业务范围、区域或额度不符），请重新选择。",
+            code="guarantor_not_selectable",
+            field="guarantor",
+        )
+    return Offer.objects.get(guarantor=guarantor, guarantee_type=guarantee_type)
+
+
+def _check_terms(guarantee_type, amount, start_date, end_date):
+    if amount is None or amount <= 0:
+        raise ServiceError("担保金额必须大于0。", code="invalid_amount", field="amount")
+    if start_date is None or end_date is None:
+        raise ServiceError("请填写保函生效日期和失效日期。", code="dates_required", field="start_date")
+    if end_date < start_date:
+        raise ServiceError("失效日期不能早于生效日期。", code="end_before_start", field="end_date")
+
+
+@transaction.atomic
+def create_application(
+    *,
+    actor,
+    guarantee_type,
+    guarantor,
+    amount,
+    start_date,
+    end_date,
+    section=None,
+    beneficiary_name="",
+    beneficiary_credit_code="",
+    sealed=False,
+    fields=None,
+):
+    """A draft application by the actor's organization (the applicant).
+
+    A type that needs a tender (投标保函) names a section of a project the applicant takes
+    part in; the beneficiary is then the project's tenderee. Other types name the
+    beneficiary by name and 统一社会信用代码."""
+    from eguarantee.accounts.choices import OrgStatus
+    from eguarantee.accounts.models import Organization
+    from eguarantee.accounts.validators import normalize_credit_code, validate_credit_code
+    from eguarantee.departments.selectors import resolve_department
+    from eguarantee.projects.selectors import projects_for
+
+    require_perm(actor, "guarantees.add_guarantee")
+    if not guarantee_type.enabled:
+        raise ServiceError("该保函类型已停用。", code="type_disabled", field="guarantee_type")
+    _check_terms(guarantee_type, amount, start_date, end_date)
+    if sealed and not guarantee_type.sealed_allowed:
+        raise ServiceError("该保函类型不允许密文出函。", code="sealed_not_allowed", field="sealed")
+    project = None
+    if guarantee_type.requires_tender or section is not None:
+        if section is None:
+            raise ServiceError("投标保函须选择项目标段。", code="section_required", field="section")
+        project = section.project
+        if not projects_for(actor).filter(pk=project.pk).exists():
+            raise NotAllowed("只能为本单位参与的项目申请保函。")
+        beneficiary_name, beneficiary_credit_code = project.beneficiary_name, project.beneficiary_credit_code
+        beneficiary = project.beneficiary
+        region_code = project.region_code
+        department = project.department
+    else:
+        beneficiary_credit_code = normalize_credit_code(beneficiary_credit_code)
+        try:
+            validate_credit_code(beneficiary_credit_code)
+        except Exception as exc:  # ValidationError with the validator's Chinese message
+            raise ServiceError(
+                getattr(exc, "messages", ["统一社会信用代码无效。"])[0],
+                code="invalid_credit_code",
+                field="beneficiary_credit_code",
+            ) from None
+        if not beneficiary_name.strip():
+            raise ServiceError("请填写受益人名称。", code="beneficiary_required", field="beneficiary_name")
+        beneficiary = Organization.objects.filter(
+            credit_code=beneficiary_credit_code, status=OrgStatus.APPROVED
+        ).first()
+        region_code = actor.organization.region_code
+        department = None
+    offer = _offer_for(guarantor, guarantee_type, region_code, amount)
+    if section is not None:
+        duplicate = Guarantee.objects.filter(
+            applicant=actor.organization, section=section, guarantee_type=guarantee_type, status__in=LIVE_STATES
+        )
+        if duplicate.exists():
+            raise Conflict(
+                f"本单位在该标段已有一份未结束的{guarantee_type.name}申请（{duplicate.first()}），不能重复申请。",
+                code="duplicate_application",
+            )
+    from . import numbering
+
+    guarantee = Guarantee.objects.create(
+        order_number=numbering.order_number(),
+        guarantee_type=guarantee_type,
+        applicant=actor.organization,
+        guarantor=guarantor,
+        beneficiary=beneficiary,
+        beneficiary_name=beneficiary_name.strip(),
+        beneficiary_credit_code=beneficiary_credit_code,
+        project=project,
+        section=section,
+        department=department or (resolve_department(project.project_type, region_code) if project else None),
+        amount=amount,
+        rate=offer.rate_min,
+        premium=None,
+        start_date=start_date,
+        end_date=end_date,
+        sealed=sealed,
+        fields=fields or {},
+        created_by=actor,
+    )
+    GuaranteeEvent.objects.create(
+        guarantee=guarantee, action="create", to_status=guarantee.status, actor=actor, organization=actor.organization
+    )
+    events.publish("guarantee.create", guarantee=guarantee, actor=actor)
+    return guarantee
+
+
+def submit(guarantee, *, actor, comment=""):
+    require_perm(actor, "guarantees.change_guarantee")
+    return transition(guarantee, "submit", actor=actor, comment=comment)
+
+
+def accept(guarantee, *, actor, comment=""):
+    require_perm(actor, "guarantees.review_guarantee")
+    return transition(guarantee, "accept", actor=actor, comment=comment)
+
+
+def reject(guarantee, *, actor, reason):
+    require_perm(actor, "guarantees.review_guarantee")
+    if not (reason or "").strip():
+        raise ServiceError("请填写审核不通过的原因。", code="reason_required", field="reason")
+    return transition(guarantee, "reject", actor=actor, comment=reason.strip())
+
+
+@transaction.atomic
+def approve(guarantee, *, actor, rate=None, comment=""):
+    """The guarantor approves at a rate within its declared range; the premium is the
+    amount × rate, never below the minimum premium. The template and clause in force now
+    are frozen on the guarantee: it will be issued under them."""
+    from eguarantee.catalog.selectors import template_in_force
+    from eguarantee.guarantors.models import Offer
+    from eguarantee.guarantors.selectors import clause_in_force
+
+    require_perm(actor, "guarantees.review_guarantee")
+    offer = Offer.objects.filter(
+        guarantor_id=guarantee.guarantor_id, guarantee_type_id=guarantee.guarantee_type_id
+    ).first()
+    if offer is None:
+        raise Conflict("保证人已没有该类型的业务信息，不能审核通过。", code="no_offer")
+    rate = offer.rate_min if rate is None else rate
+    if not offer.rate_min <= rate <= offer.rate_max:
+        raise ServiceError(
+            f"费率须在本机构公布的范围内（{offer.rate_min}%～{offer.rate_max}%）。",
+            code="rate_out_of_range",
+            field="rate",
+        )
+    premium = max((guarantee.amount * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP), offer.min_premium)
+    template = template_in_force(guarantee.guarantor, guarantee.guarantee_type)
+    if template is None:
+        raise Conflict("该保函类型没有已发布的保函模板，请先发布模板。", code="no_template")
+    clause = clause_in_force(guarantee.guarantor, guarantee.guarantee_type)
+    changes = {"rate": rate, "premium": premium, "template": template, "clause": clause}
+    return transition(
+        guarantee, "approve", actor=actor, comment=comment, changes=changes, data={"premium": str(premium)}
+    )
+
+
+def confirm_payment(guarantee, *, actor, reference="", comment=""):
+    """Offline transfer: the guarantor confirms the premium arrived."""
+    require_perm(actor, "guarantees.review_guarantee")
+    return transition(guarantee, "confirm_payment", actor=actor, comment=comment, data={"reference": reference})
+
+
+def cancel(guarantee, *, actor, reason=""):
+    require_perm(actor, "guarantees.change_guarantee")
+    refund = guarantee.status == GuaranteeStatus.PAID
+    data = {"refund": str(guarantee.premium)} if refund else {}
+    return transition(guarantee, "cancel", actor=actor, comment=reason, data=data)
+
+
+@transaction.atomic
+def issue(guarantee, *, actor):
+    """保函编号 (no gaps, under lock), 验真码, the PDF from the frozen template, its hashes."""
+    from django.core.files.base import ContentFile
+
+    from eguarantee.catalog import pdf
+    from eguarantee.core.uploads import file_digests
+
+    from . import documents, numbering
+
+    require_perm(actor, "guarantees.issue_guarantee")
+    locked = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
+    if locked.status != GuaranteeStatus.PAID:
+        raise Conflict(f"保函当前状态为“{locked.get_status_display()}”，不能出函。", code="invalid_transition")
+    profile = getattr(locked.guarantor, "guarantor_profile", None)
+    if profile is None or not profile.short_code:
+        raise Conflict("保证人尚未设置机构简码，不能生成保函编号。", code="no_short_code")
+    locked.number = numbering.guarantee_number(locked, profile.short_code)
+    locked.verification_code = numbering.verification_code()
+    locked.issued_at = timezone.now()
+    content = pdf.render_guarantee_pdf(
+        locked.template.body,
+        documents.values_for(locked),
+        guarantor_name=locked.guarantor.name,
+        title=locked.template.title or None,
+    )
+    stored = ContentFile(content, name=f"{locked.number}.pdf")
+    digests = file_digests(stored)
+    sm3, sha256 = digests["sm3"], digests["sha256"]
+    locked.document.save(f"{locked.number}.pdf", stored, save=False)
+    changes = {
+        "number": locked.number,
+        "verification_code": locked.verification_code,
+        "issued_at": locked.issued_at,
+        "document": locked.document,
+        "document_sm3": sm3,
+        "document_sha256": sha256,
+        "outstanding_amount": locked.amount,
+    }
+    return transition(locked, "issue", actor=actor, changes=changes, data={"number": locked.number, "sm3": sm3})

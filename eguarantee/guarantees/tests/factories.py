@@ -10,7 +10,7 @@ from eguarantee.catalog.models import GuaranteeType
 from eguarantee.guarantees.choices import GuaranteeStatus
 from eguarantee.guarantees.models import Guarantee
 from eguarantee.projects.choices import ProjectType
-from eguarantee.projects.models import Project, Section
+from eguarantee.projects.models import Project, ProjectParticipant, Section
 
 
 def project(users, number="XMJS-2026-0001", name="厦门市新店片区市政道路工程"):
@@ -30,6 +30,7 @@ def project(users, number="XMJS-2026-0001", name="厦门市新店片区市政道
             "department": users["department_admin"].organization,
         },
     )
+    ProjectParticipant.objects.get_or_create(project=item, organization=users["applicant_admin"].organization)
     section, _ = Section.objects.get_or_create(
         project=item, number=f"{number}-01", defaults={"name": "第一标段", "bid_bond_amount": Decimal("200000.00")}
     )
