@@ -113,6 +113,7 @@ class Guarantee(TimeStampedModel):
         permissions = [
             ("review_guarantee", "审核保函申请"),
             ("issue_guarantee", "出具保函"),
+            ("release_guarantee", "确认提前解保"),
         ]
 
     def __str__(self):

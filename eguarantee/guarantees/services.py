@@ -365,3 +365,86 @@ def issue(guarantee, *, actor):
         "outstanding_amount": locked.amount,
     }
     return transition(locked, "issue", actor=actor, changes=changes, data={"number": locked.number, "sm3": sm3})
+
+
+# ---------------------------------------------------------------- release 解保 (6.6.8)
+
+RELEASE_BATCH = 1000
+
+
+def release_expired(*, today=None, batch_size=RELEASE_BATCH):
+    """Release every issued guarantee whose end date has passed (the daily job).
+
+    Batched (each batch commits on its own, so an interrupted run resumes where it stopped),
+    idempotent (only guarantees still issued move) and safe to run twice at once (rows
+    another run holds are skipped, and it releases them). Returns how many were released."""
+    today = today or timezone.localdate()
+    released = 0
+    after_id = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Guarantee.objects.select_for_update(skip_locked=True)
+                .filter(status=GuaranteeStatus.ISSUED, end_date__lt=today, pk__gt=after_id)
+                .order_by("pk")
+                .select_related("applicant")[:batch_size]
+            )
+            if not batch:
+                return released
+            after_id = batch[-1].pk
+            released += _release_batch(batch)
+
+
+def _release_batch(batch):
+    from eguarantee.notifications import services as notify
+
+    now = timezone.now()
+    ids = [g.pk for g in batch]
+    Guarantee.objects.filter(pk__in=ids).update(status=GuaranteeStatus.RELEASED, closed_at=now, updated_at=now)
+    made = GuaranteeEvent.objects.bulk_create(
+        GuaranteeEvent(
+            guarantee=g,
+            action="release",
+            from_status=GuaranteeStatus.ISSUED,
+            to_status=GuaranteeStatus.RELEASED,
+            comment="保函到期，系统自动解保",
+            created_at=now,
+        )
+        for g in batch
+    )
+    for guarantee, event in zip(batch, made, strict=True):
+        guarantee.status, guarantee.closed_at = GuaranteeStatus.RELEASED, now
+        events.publish("guarantee.release", guarantee=guarantee, event=event, actor=None)
+    for applicant_id, mine in _by_applicant(batch).items():
+        numbers = "、".join(g.number for g in mine[:5]) + ("等" if len(mine) > 5 else "")
+        text = f"您单位的保函{numbers}共{len(mine)}份已到期，平台已自动解保。"
+        for user in _applicant_admins(applicant_id):
+            notify.send_in_site(user, "保函已到期解保", text)
+            if user.mobile:
+                notify.queue_sms(user.mobile, f"【工程担保在线服务平台】{text}", purpose="guarantee_released")
+    return len(batch)
+
+
+def _by_applicant(batch):
+    groups = {}
+    for guarantee in batch:
+        groups.setdefault(guarantee.applicant_id, []).append(guarantee)
+    return groups
+
+
+def _applicant_admins(organization_id):
+    from eguarantee.accounts.choices import UserStatus
+    from eguarantee.accounts.models import User
+
+    return User.objects.filter(
+        organization_id=organization_id,
+        status=UserStatus.ACTIVE,
+        is_active=True,
+        groups__role__code="applicant_admin",
+    ).distinct()
+
+
+def confirm_release(guarantee, *, actor, comment=""):
+    """The beneficiary releases the guarantor early (the undertaking is no longer needed)."""
+    require_perm(actor, "guarantees.release_guarantee")
+    return transition(guarantee, "confirm_release", actor=actor, comment=comment)
