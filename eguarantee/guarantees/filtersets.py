@@ -1,9 +1,10 @@
 import django_filters
 
+from eguarantee.catalog.models import GuaranteeType
 from eguarantee.core.filtersets import SearchFilterSet
 
-from .choices import InspectionResult
-from .models import Inspection
+from .choices import GuaranteeStatus, InspectionResult
+from .models import Guarantee, Inspection
 
 
 class InspectionFilterSet(SearchFilterSet):
@@ -15,3 +16,22 @@ class InspectionFilterSet(SearchFilterSet):
     class Meta:
         model = Inspection
         fields = ["q", "result", "created_after", "created_before"]
+
+
+class GuaranteeFilterSet(SearchFilterSet):
+    search_fields = (
+        "order_number",
+        "number",
+        "applicant__name",
+        "beneficiary_name",
+        "project__name",
+        "project__number",
+    )
+    status = django_filters.ChoiceFilter(label="状态", choices=GuaranteeStatus.choices)
+    guarantee_type = django_filters.ModelChoiceFilter(label="保函类型", queryset=GuaranteeType.objects.all())
+    end_after = django_filters.DateFilter(label="失效日期从", field_name="end_date", lookup_expr="gte")
+    end_before = django_filters.DateFilter(label="至", field_name="end_date", lookup_expr="lte")
+
+    class Meta:
+        model = Guarantee
+        fields = ["q", "status", "guarantee_type", "end_after", "end_before"]

@@ -14,3 +14,54 @@ class InspectForm(BootstrapForm):
         if not any(data.get(k, "").strip() for k in ("number", "project", "applicant")):
             raise forms.ValidationError("请输入保函编号，或项目、申请人作为查验条件。")
         return data
+
+
+class ApplicationForm(BootstrapForm):
+    guarantee_type = forms.ModelChoiceField(label="保函类型", queryset=None)
+    section = forms.ModelChoiceField(label="项目标段", queryset=None, required=False, help_text="投标保函必选")
+    guarantor = forms.ModelChoiceField(label="保证人", queryset=None)
+    amount = forms.DecimalField(label="担保金额（元）", max_digits=18, decimal_places=2, min_value=0)
+    start_date = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label="失效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    beneficiary_name = forms.CharField(label="受益人名称", max_length=200, required=False, help_text="非投标保函填写")
+    beneficiary_credit_code = forms.CharField(label="受益人统一社会信用代码", max_length=18, required=False)
+    sealed = forms.BooleanField(label="密文出函", required=False)
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from eguarantee.catalog.selectors import enabled_types
+        from eguarantee.guarantors.selectors import selectable_guarantors
+        from eguarantee.projects.models import Section
+        from eguarantee.projects.selectors import projects_for
+
+        self.fields["guarantee_type"].queryset = enabled_types()
+        self.fields["section"].queryset = Section.objects.filter(project__in=projects_for(actor)).select_related(
+            "project"
+        )
+        self.fields["section"].label_from_instance = lambda s: f"{s.project.name} / {s.number} {s.name}"
+        self.fields["guarantor"].queryset = selectable_guarantors()
+
+
+class ApproveForm(BootstrapForm):
+    rate = forms.DecimalField(
+        label="费率（%）",
+        max_digits=7,
+        decimal_places=4,
+        min_value=0,
+        required=False,
+        help_text="留空按本机构公布的最低费率",
+    )
+    comment = forms.CharField(label="审核意见", max_length=500, required=False)
+
+
+class ReasonForm(BootstrapForm):
+    reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommentForm(BootstrapForm):
+    comment = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PaymentForm(BootstrapForm):
+    reference = forms.CharField(label="付款流水号或凭证号", max_length=100)
+    comment = forms.CharField(label="说明", max_length=500, required=False)

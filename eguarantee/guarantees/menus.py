@@ -1,5 +1,28 @@
-from eguarantee.core.menu import Module, Page, register
+from eguarantee.core.menu import Action, Module, Page, register
 
+register(
+    Module(
+        key="guarantees",
+        label="电子保函管理",
+        icon="bi-file-earmark-check",
+        order=300,
+        pages=[
+            Page(
+                "电子保函",
+                "guarantees:guarantee_list",
+                "guarantees.view_guarantee",
+                icon="bi-file-earmark-text",
+                actions=[
+                    Action("guarantees.add_guarantee", "申请"),
+                    Action("guarantees.change_guarantee", "提交/撤销"),
+                    Action("guarantees.review_guarantee", "审核/确认收款"),
+                    Action("guarantees.issue_guarantee", "出函"),
+                    Action("guarantees.release_guarantee", "确认提前解保"),
+                ],
+            ),
+        ],
+    )
+)
 register(
     Module(
         key="departments",

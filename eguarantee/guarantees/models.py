@@ -119,6 +119,9 @@ class Guarantee(TimeStampedModel):
     def __str__(self):
         return self.number or self.order_number
 
+    def get_absolute_url(self):
+        return reverse("guarantees:guarantee_detail", args=[self.pk])
+
     @property
     def is_issued(self):
         return self.status in ISSUED_STATES
@@ -164,6 +167,13 @@ class GuaranteeEvent(models.Model):
 
     def __str__(self):
         return f"{self.guarantee} {self.action}"
+
+    @property
+    def action_label(self):
+        from .workflow import TRANSITIONS
+
+        move = TRANSITIONS.get(self.action)
+        return move.label if move else {"create": "创建申请"}.get(self.action, self.action)
 
 
 class Inspection(models.Model):

@@ -17,3 +17,19 @@ class InspectionTable(Table):
         Column("guarantee", header="保函", sortable=False),
     ]
     default_order = ("-created_at", "-id")
+
+
+class GuaranteeTable(Table):
+    detail_url_name = "guarantees:guarantee_detail"
+    columns = [
+        Column("order_number", link=True),
+        Column("number"),
+        Column("guarantee_type", header="保函类型", sortable=False),
+        Column("applicant", header="申请人", sortable=False),
+        Column("guarantor", header="保证人", sortable=False),
+        Column("beneficiary_name"),
+        Column("amount"),
+        Column("end_date"),
+        Column("status"),
+        Column("created_at"),
+    ]

@@ -1,13 +1,18 @@
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views import View
+from django.views.generic import FormView
 
 from eguarantee.core.exceptions import ServiceError
-from eguarantee.core.views import ObjectDetailView, ObjectListView
+from eguarantee.core.scope import scoped_get
+from eguarantee.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ScopedMixin, ServiceFormMixin
 
-from . import filtersets, forms, selectors, services, tables
+from . import filtersets, forms, selectors, services, tables, workflow
 
 MODULE = "行政管理部门配置管理"
+GUARANTEES = "电子保函管理"
 
 
 INSPECTION_DETAIL = [
@@ -73,3 +78,197 @@ class InspectionDetailView(ObjectDetailView):
     module_label = MODULE
     page_label = "查验记录"
     list_url_name = "guarantees:inspection_list"
+
+
+# ---------------------------------------------------------------- guarantees (6.6)
+
+GUARANTEE_DETAIL = [
+    ("申请单号", "order_number"),
+    ("保函编号", "number"),
+    ("保函类型", "guarantee_type"),
+    ("状态", "status"),
+    ("申请人", "applicant"),
+    ("保证人", "guarantor"),
+    ("受益人", "beneficiary_name"),
+    ("受益人统一社会信用代码", "beneficiary_credit_code"),
+    ("工程项目", "project"),
+    ("标段", "section"),
+    ("归口主管部门", "department"),
+    ("担保金额（元）", "amount"),
+    ("剩余担保金额（元）", "outstanding_amount"),
+    ("费率（%）", "rate"),
+    ("保费（元）", "premium"),
+    ("生效日期", "start_date"),
+    ("失效日期", "end_date"),
+    ("密文出函", "sealed"),
+    ("出函时间", "issued_at"),
+    ("保函文件SM3", "document_sm3"),
+    ("申请时间", "created_at"),
+]
+
+# action → (url name, permission) for the buttons a party sees on the detail page
+ACTIONS = {
+    "submit": ("guarantees:guarantee_submit", "guarantees.change_guarantee"),
+    "cancel": ("guarantees:guarantee_cancel", "guarantees.change_guarantee"),
+    "accept": ("guarantees:guarantee_accept", "guarantees.review_guarantee"),
+    "approve": ("guarantees:guarantee_approve", "guarantees.review_guarantee"),
+    "reject": ("guarantees:guarantee_reject", "guarantees.review_guarantee"),
+    "confirm_payment": ("guarantees:guarantee_confirm_payment", "guarantees.review_guarantee"),
+    "issue": ("guarantees:guarantee_issue", "guarantees.issue_guarantee"),
+    "confirm_release": ("guarantees:guarantee_release", "guarantees.release_guarantee"),
+}
+
+
+def available_actions(guarantee, user):
+    """[(label, url)] of the moves this user's organization may make now."""
+    result = []
+    for move in workflow.actions_from(guarantee.status):
+        if move.action not in ACTIONS or move.party == workflow.SYSTEM:
+            continue
+        field = services.PARTY_FIELDS[move.party]
+        url_name, permission = ACTIONS[move.action]
+        if user.organization_id == getattr(guarantee, field) and user.has_perm(permission):
+            result.append((move.label, reverse(url_name, args=[guarantee.pk])))
+    return result
+
+
+class GuaranteeListView(ObjectListView):
+    permission_required = "guarantees.view_guarantee"
+    selector = staticmethod(selectors.guarantees_for)
+    filterset_class = filtersets.GuaranteeFilterSet
+    table_class = tables.GuaranteeTable
+    module_label = GUARANTEES
+    page_label = "电子保函"
+    list_url_name = "guarantees:guarantee_list"
+    add_url_name = "guarantees:guarantee_apply"
+    add_permission = "guarantees.add_guarantee"
+    export_columns = GUARANTEE_DETAIL
+    export_filename = "电子保函"
+
+
+class GuaranteeDetailView(ObjectDetailView):
+    permission_required = "guarantees.view_guarantee"
+    selector = staticmethod(selectors.guarantees_for)
+    template_name = "guarantees/guarantee_detail.html"
+    detail_fields = GUARANTEE_DETAIL
+    module_label = GUARANTEES
+    page_label = "电子保函"
+    list_url_name = "guarantees:guarantee_list"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        guarantee = self.object
+        context["timeline"] = guarantee.events.select_related("actor", "organization")
+        context["actions"] = available_actions(guarantee, self.request.user)
+        return context
+
+
+class GuaranteeApplyView(ScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "guarantees.add_guarantee"
+    selector = staticmethod(selectors.guarantees_for)
+    form_class = forms.ApplicationForm
+    module_label = GUARANTEES
+    page_label = "申请电子保函"
+    list_url_name = "guarantees:guarantee_list"
+    success_message = "保函申请已保存，核对无误后请提交。"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "actor": self.request.user}
+
+    def save(self, form):
+        return services.create_application(actor=self.request.user, **form.cleaned_data)
+
+
+class GuaranteeDocumentView(ScopedMixin, View):
+    """The issued guarantee's PDF, for the parties (a sensitive read in the operation log)."""
+
+    permission_required = "guarantees.view_guarantee"
+    selector = staticmethod(selectors.guarantees_for)
+
+    def get(self, request, pk):
+        guarantee = scoped_get(self.get_queryset(), pk)
+        if not guarantee.document:
+            raise Http404("该保函尚未出具。")
+        request.audit_sensitive = "下载保函"
+        return FileResponse(guarantee.document.open("rb"), as_attachment=True, filename=f"{guarantee.number}.pdf")
+
+
+class GuaranteeMoveView(ObjectActionView):
+    selector = staticmethod(selectors.guarantees_for)
+    move = ""
+
+    def perform(self, obj, form):
+        data = form.cleaned_data if form is not None else {}
+        self.run(obj, data)
+
+    def run(self, obj, data):
+        raise NotImplementedError
+
+
+class SubmitView(GuaranteeMoveView):
+    permission_required = "guarantees.change_guarantee"
+    action_label = "提交申请"
+
+    def run(self, obj, data):
+        services.submit(obj, actor=self.request.user)
+
+
+class CancelView(GuaranteeMoveView):
+    permission_required = "guarantees.change_guarantee"
+    action_label = "撤销申请"
+    form_class = forms.ReasonForm
+
+    def run(self, obj, data):
+        services.cancel(obj, actor=self.request.user, reason=data["reason"])
+
+
+class AcceptView(GuaranteeMoveView):
+    permission_required = "guarantees.review_guarantee"
+    action_label = "受理"
+
+    def run(self, obj, data):
+        services.accept(obj, actor=self.request.user)
+
+
+class ApproveView(GuaranteeMoveView):
+    permission_required = "guarantees.review_guarantee"
+    action_label = "审核通过"
+    form_class = forms.ApproveForm
+
+    def run(self, obj, data):
+        services.approve(obj, actor=self.request.user, rate=data.get("rate"), comment=data.get("comment", ""))
+
+
+class RejectView(GuaranteeMoveView):
+    permission_required = "guarantees.review_guarantee"
+    action_label = "审核不通过"
+    form_class = forms.ReasonForm
+
+    def run(self, obj, data):
+        services.reject(obj, actor=self.request.user, reason=data["reason"])
+
+
+class ConfirmPaymentView(GuaranteeMoveView):
+    permission_required = "guarantees.review_guarantee"
+    action_label = "确认收到保费"
+    form_class = forms.PaymentForm
+
+    def run(self, obj, data):
+        services.confirm_payment(obj, actor=self.request.user, reference=data["reference"], comment=data["comment"])
+
+
+class IssueView(GuaranteeMoveView):
+    permission_required = "guarantees.issue_guarantee"
+    action_label = "出函"
+
+    def run(self, obj, data):
+        services.issue(obj, actor=self.request.user)
+
+
+class ReleaseView(GuaranteeMoveView):
+    permission_required = "guarantees.release_guarantee"
+    action_label = "确认提前解保"
+    form_class = forms.CommentForm
+
+    def run(self, obj, data):
+        services.confirm_release(obj, actor=self.request.user, comment=data["comment"])

@@ -1,12 +1,36 @@
 """Permission-matrix lines for 查验 (6.3.3): department staff check; the platform's
 administrator and auditor read the records."""
 
-from eguarantee.core.matrix import ADMIN, AUDITOR, DEPARTMENTS, Route, pk
-from eguarantee.guarantees.choices import InspectionResult
+from django.core.files.base import ContentFile
+
+from eguarantee.core.matrix import (
+    ADMIN,
+    APPLICANTS,
+    AUDITOR,
+    BENEFICIARIES,
+    DEPARTMENTS,
+    GUARANTORS,
+    Route,
+    pk,
+)
+from eguarantee.guarantees.choices import GuaranteeStatus, InspectionResult
 from eguarantee.guarantees.models import Inspection
+from eguarantee.guarantees.tests.factories import issued
 
 NAMESPACES = {"guarantees"}
 READERS = DEPARTMENTS | ADMIN | AUDITOR
+PARTIES = APPLICANTS | GUARANTORS | BENEFICIARIES | DEPARTMENTS | ADMIN | AUDITOR
+
+
+def guarantee(status):
+    """A guarantee of the demo parties, in `status`."""
+    return lambda o: issued(o.users, status=status)
+
+
+def with_document(o):
+    made = issued(o.users)
+    made.document.save(f"{made.number}.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    return made
 
 
 def inspection(o):
@@ -17,6 +41,18 @@ def inspection(o):
 
 
 ROUTES = [
+    Route("guarantees:guarantee_list", PARTIES),
+    Route("guarantees:guarantee_apply", APPLICANTS),
+    Route("guarantees:guarantee_detail", PARTIES, pk(guarantee(GuaranteeStatus.ISSUED))),
+    Route("guarantees:guarantee_document", PARTIES, pk(with_document)),
+    Route("guarantees:guarantee_submit", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT))),
+    Route("guarantees:guarantee_cancel", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT))),
+    Route("guarantees:guarantee_accept", GUARANTORS, pk(guarantee(GuaranteeStatus.SUBMITTED))),
+    Route("guarantees:guarantee_approve", GUARANTORS, pk(guarantee(GuaranteeStatus.UNDER_REVIEW))),
+    Route("guarantees:guarantee_reject", GUARANTORS, pk(guarantee(GuaranteeStatus.UNDER_REVIEW))),
+    Route("guarantees:guarantee_confirm_payment", GUARANTORS, pk(guarantee(GuaranteeStatus.AWAITING_PAYMENT))),
+    Route("guarantees:guarantee_issue", GUARANTORS, pk(guarantee(GuaranteeStatus.PAID))),
+    Route("guarantees:guarantee_release", BENEFICIARIES, pk(guarantee(GuaranteeStatus.ISSUED))),
     Route("guarantees:inspect", DEPARTMENTS),
     Route("guarantees:inspection_list", READERS),
     Route("guarantees:inspection_detail", READERS, pk(inspection)),

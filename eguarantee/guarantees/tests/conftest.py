@@ -1,0 +1,38 @@
+"""Shared fixtures of the guarantees tests."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from eguarantee.catalog.choices import TemplateStatus
+from eguarantee.catalog.models import GuaranteeTemplate, GuaranteeType
+from eguarantee.guarantors.choices import ClauseStatus
+from eguarantee.guarantors.tests.helpers import clause_for, offer_for, profile_for, qualification_for
+
+from .factories import project
+
+BODY = (
+    "# 投标保函\n\n致：{{受益人}}\n\n保函编号：{{保函编号}}\n\n"
+    "担保金额：{{担保金额大写}}（{{担保金额}}）\n\n{{条款}}\n\n验真码：{{验真码}}"
+)
+
+
+@pytest.fixture
+def ready(demo_users):
+    """A guarantor an applicant can choose for a bid guarantee on the demo project."""
+    guarantor = demo_users["guarantor_admin"].organization
+    profile_for(guarantor, short_code="HXDB")
+    qualification_for(guarantor)
+    offer_for(guarantor)
+    today = timezone.localdate()
+    clause_for(guarantor, status=ClauseStatus.PUBLISHED, effective_from=today - datetime.timedelta(days=1))
+    GuaranteeTemplate.objects.create(
+        guarantee_type=GuaranteeType.objects.get(code="bid"),
+        guarantor=guarantor,
+        name="海峡投标保函",
+        body=BODY,
+        status=TemplateStatus.PUBLISHED,
+    )
+    _, section = project(demo_users)
+    return {"guarantor": guarantor, "section": section, "users": demo_users}

@@ -1,0 +1,83 @@
+"""The guarantee pages: an applicant applies and submits, the guarantor reviews, confirms
+the premium and issues, and the parties download the PDF; each sees its own timeline."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from eguarantee.catalog.models import GuaranteeType
+from eguarantee.guarantees.choices import GuaranteeStatus
+from eguarantee.guarantees.models import Guarantee
+
+pytestmark = pytest.mark.django_db
+
+
+def form(ready, **overrides):
+    today = timezone.localdate()
+    data = {
+        "guarantee_type": GuaranteeType.objects.get(code="bid").pk,
+        "section": ready["section"].pk,
+        "guarantor": ready["guarantor"].pk,
+        "amount": "200000.00",
+        "start_date": (today + datetime.timedelta(days=30)).isoformat(),
+        "end_date": (today + datetime.timedelta(days=120)).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_apply_review_pay_issue_download_through_the_pages(ready, client_for):
+    applicant, reviewer = client_for("applicant_operator"), client_for("guarantor_reviewer")
+    response = applicant.post(reverse("guarantees:guarantee_apply"), form(ready), follow=True)
+    assert "保函申请已保存" in text(response)
+    guarantee = Guarantee.objects.get()
+    detail = reverse("guarantees:guarantee_detail", args=[guarantee.pk])
+    submit = reverse("guarantees:guarantee_submit", args=[guarantee.pk])
+    assert f'href="{submit}"' in text(applicant.get(detail))
+    applicant.post(submit)
+    assert f'href="{submit}"' not in text(applicant.get(detail))  # submitted: only cancel is left
+    reviewer.post(reverse("guarantees:guarantee_accept", args=[guarantee.pk]))
+    response = reviewer.post(reverse("guarantees:guarantee_approve", args=[guarantee.pk]), {"rate": "2.0"})
+    assert response.status_code == 400 and "费率须在本机构公布的范围内" in text(response)
+    reviewer.post(reverse("guarantees:guarantee_approve", args=[guarantee.pk]), {"rate": "0.8", "comment": "同意"})
+    reviewer.post(reverse("guarantees:guarantee_confirm_payment", args=[guarantee.pk]), {"reference": "HX001"})
+    reviewer.post(reverse("guarantees:guarantee_issue", args=[guarantee.pk]))
+    guarantee.refresh_from_db()
+    assert guarantee.status == GuaranteeStatus.ISSUED and str(guarantee.premium) == "1600.00"
+    page = text(client_for("beneficiary_admin").get(detail))
+    assert guarantee.number in page and "出函" in page and "审核通过" in page  # the timeline
+    download = client_for("applicant_admin").get(reverse("guarantees:guarantee_document", args=[guarantee.pk]))
+    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages)
+    assert guarantee.number in pdf_text
+
+
+def test_a_bad_application_shows_the_reason_and_writes_nothing(ready, client_for):
+    client = client_for("applicant_operator")
+    response = client.post(reverse("guarantees:guarantee_apply"), form(ready, amount="9000000"))
+    assert "所选保证人目前不能承接该保函" in text(response)
+    today = timezone.localdate().isoformat()
+    response = client.post(reverse("guarantees:guarantee_apply"), form(ready, end_date=today))
+    assert "失效日期不能早于生效日期" in text(response)
+    assert not Guarantee.objects.exists()
+
+
+def test_other_organizations_do_not_see_a_guarantee(ready, client_for, demo_users):
+    from .factories import issued
+
+    guarantee = issued(demo_users)
+    outsider = demo_users["guarantor_reviewer"]
+    from eguarantee.guarantors.tests.helpers import second_guarantor
+
+    outsider.organization = second_guarantor(with_admin=False)
+    outsider.save()
+    client = client_for("guarantor_reviewer")
+    assert client.get(reverse("guarantees:guarantee_detail", args=[guarantee.pk])).status_code == 403
+    assert guarantee.number not in text(client.get(reverse("guarantees:guarantee_list")))
