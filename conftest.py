@@ -13,3 +13,10 @@ def _fast_password_hasher(settings):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _pki_in_tmp(settings, tmp_path):
+    """A demo CA of each test's own: parallel workers never share (or race for) one."""
+    settings.PKI_DIR = tmp_path / "pki"
+    settings.PKI_DEMO_CA = True

@@ -248,6 +248,11 @@ PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "工程担保在线服务平台"
 # The CJK font embedded in guarantee PDFs (TrueType outlines); empty: the first of the
 # fonts make installs (AR PL UMing, WenQuanYi Micro Hei …) that is present.
 PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH") or None
+# Signing credentials (core/pki.py): one folder per organization under PKI_DIR. The demo CA
+# issues missing ones on first use; never in production (checks.py refuses it).
+PKI_DIR = Path(os.environ.get("PKI_DIR") or VAR_DIR / "pki")
+PKI_DEMO_CA = env_bool("PKI_DEMO_CA", DEBUG)
+PKI_TRUST_ROOTS = [p for p in os.environ.get("PKI_TRUST_ROOTS", "").split(",") if p]
 # The platform's public address, printed on guarantees (verification link and QR code).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # 保函编号: {guarantor} short code, {year}, {type} letters (TB 投标, LY 履约 …), {seq} per

@@ -12,3 +12,11 @@ def audit_retention_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def demo_ca_check(app_configs, **kwargs):
+    """Guarantees signed by the demo CA's certificates are worthless outside development."""
+    if settings.PKI_DEMO_CA:
+        return [Error("PKI_DEMO_CA must be off in production (set PKI_DEMO_CA=0).", id="eguarantee.E002")]
+    return []

@@ -327,13 +327,14 @@ def cancel(guarantee, *, actor, reason=""):
 
 @transaction.atomic
 def issue(guarantee, *, actor):
-    """保函编号 (no gaps, under lock), 验真码, the PDF from the frozen template, its hashes."""
+    """保函编号 (no gaps, under lock), 验真码, the PDF from the frozen template signed by
+    the guarantor (PAdES), and the signed file's SM3 and SHA-256."""
     from django.core.files.base import ContentFile
 
     from eguarantee.catalog import pdf
     from eguarantee.core.uploads import file_digests
 
-    from . import documents, numbering
+    from . import documents, numbering, signing
 
     require_perm(actor, "guarantees.issue_guarantee")
     locked = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
@@ -351,6 +352,7 @@ def issue(guarantee, *, actor):
         guarantor_name=locked.guarantor.name,
         title=locked.template.title or None,
     )
+    content = signing.sign(content, locked.guarantor)
     stored = ContentFile(content, name=f"{locked.number}.pdf")
     digests = file_digests(stored)
     sm3, sha256 = digests["sm3"], digests["sha256"]
