@@ -3,7 +3,7 @@ import django_filters
 from eguarantee.catalog.models import GuaranteeType
 from eguarantee.core.filtersets import SearchFilterSet
 
-from .choices import GuaranteeStatus, InspectionResult
+from .choices import FilingStatus, GuaranteeStatus, InspectionResult
 from .models import Guarantee, Inspection
 
 
@@ -29,9 +29,10 @@ class GuaranteeFilterSet(SearchFilterSet):
     )
     status = django_filters.ChoiceFilter(label="状态", choices=GuaranteeStatus.choices)
     guarantee_type = django_filters.ModelChoiceFilter(label="保函类型", queryset=GuaranteeType.objects.all())
+    filing_status = django_filters.ChoiceFilter(label="报送状态", choices=FilingStatus.choices)
     end_after = django_filters.DateFilter(label="失效日期从", field_name="end_date", lookup_expr="gte")
     end_before = django_filters.DateFilter(label="至", field_name="end_date", lookup_expr="lte")
 
     class Meta:
         model = Guarantee
-        fields = ["q", "status", "guarantee_type", "end_after", "end_before"]
+        fields = ["q", "status", "guarantee_type", "filing_status", "end_after", "end_before"]

@@ -30,6 +30,7 @@ register(
         icon="bi-bank",
         order=400,
         pages=[
+            Page("保函报送受理", "guarantees:filing_list", "guarantees.review_filing", icon="bi-inbox"),
             Page("电子保函查验", "guarantees:inspect", "guarantees.add_inspection", icon="bi-patch-check"),
             Page("查验记录", "guarantees:inspection_list", "guarantees.view_inspection", icon="bi-list-check"),
         ],

@@ -114,6 +114,7 @@ class Guarantee(TimeStampedModel):
             ("review_guarantee", "审核保函申请"),
             ("issue_guarantee", "出具保函"),
             ("release_guarantee", "确认提前解保"),
+            ("review_filing", "受理保函报送"),
         ]
 
     def __str__(self):
@@ -130,6 +131,15 @@ class Guarantee(TimeStampedModel):
     def in_force(self):
         """An undertaking a beneficiary can still rely on today."""
         return self.status == GuaranteeStatus.ISSUED and self.end_date >= timezone.localdate()
+
+
+# Timeline events that are not moves of the state table.
+OTHER_EVENT_LABELS = {
+    "create": "创建申请",
+    "file": "报送主管部门",
+    "filing_accepted": "主管部门受理报送",
+    "filing_returned": "主管部门退回报送",
+}
 
 
 class GuaranteeEvent(models.Model):
@@ -173,7 +183,7 @@ class GuaranteeEvent(models.Model):
         from .workflow import TRANSITIONS
 
         move = TRANSITIONS.get(self.action)
-        return move.label if move else {"create": "创建申请"}.get(self.action, self.action)
+        return move.label if move else OTHER_EVENT_LABELS.get(self.action, self.action)
 
 
 class Inspection(models.Model):

@@ -11,8 +11,8 @@ GRANTS = {
     "guarantor_reviewer": REVIEW,
     "beneficiary_admin": ["guarantees.view_guarantee", "guarantees.release_guarantee"],
     "beneficiary_operator": ["guarantees.view_guarantee", "guarantees.release_guarantee"],
-    "department_admin": ["guarantees.view_guarantee", *INSPECT],
-    "department_inspector": ["guarantees.view_guarantee", *INSPECT],
+    "department_admin": ["guarantees.view_guarantee", "guarantees.review_filing", *INSPECT],
+    "department_inspector": ["guarantees.view_guarantee", "guarantees.review_filing", *INSPECT],
     "platform_admin": ["guarantees.view_guarantee", "guarantees.view_inspection"],
     "platform_auditor": ["guarantees.view_guarantee", "guarantees.view_inspection"],
 }

@@ -36,3 +36,13 @@ def inspections_for(user):
     if user.is_platform:
         return qs
     return qs.filter(organization_id=user.organization_id)
+
+
+def filed_with(user):
+    """Guarantees filed (or once filed) with the departments the user works for."""
+    from .choices import FilingStatus
+
+    qs = guarantees_for(user).exclude(filing_status=FilingStatus.NOT_FILED)
+    if user.is_platform:
+        return qs
+    return qs.filter(department__in=jurisdiction_departments(user))

@@ -16,7 +16,7 @@ from eguarantee.core.exceptions import Conflict, NotAllowed, ServiceError
 from eguarantee.core.permissions import require_perm
 
 from . import selectors, workflow
-from .choices import ISSUED_STATES, GuaranteeStatus, InspectionResult
+from .choices import ISSUED_STATES, FilingStatus, GuaranteeStatus, InspectionResult
 from .models import Guarantee, GuaranteeEvent, Inspection
 
 CENT = Decimal("0.01")
@@ -366,7 +366,10 @@ def issue(guarantee, *, actor):
         "document_sha256": sha256,
         "outstanding_amount": locked.amount,
     }
-    return transition(locked, "issue", actor=actor, changes=changes, data={"number": locked.number, "sm3": sm3})
+    issued = transition(locked, "issue", actor=actor, changes=changes, data={"number": locked.number, "sm3": sm3})
+    if issued.department_id:
+        _file(issued, actor=actor)
+    return issued
 
 
 # ---------------------------------------------------------------- release 解保 (6.6.8)
@@ -450,3 +453,62 @@ def confirm_release(guarantee, *, actor, comment=""):
     """The beneficiary releases the guarantor early (the undertaking is no longer needed)."""
     require_perm(actor, "guarantees.release_guarantee")
     return transition(guarantee, "confirm_release", actor=actor, comment=comment)
+
+
+# ---------------------------------------------------------------- filing with the department (6.6.7)
+
+
+def _record(guarantee, action, *, actor, comment="", data=None):
+    event = GuaranteeEvent.objects.create(
+        guarantee=guarantee,
+        action=action,
+        from_status=guarantee.status,
+        to_status=guarantee.status,
+        actor=actor,
+        organization=getattr(actor, "organization", None),
+        comment=comment,
+        data=data or {},
+    )
+    events.publish(f"guarantee.{action}", guarantee=guarantee, event=event, actor=actor)
+    return event
+
+
+def _file(guarantee, *, actor):
+    """Issued guarantees go to the department in charge (归口) at once."""
+    guarantee.filing_status = FilingStatus.FILED
+    guarantee.save(update_fields=["filing_status", "updated_at"])
+    _record(guarantee, "file", actor=actor, data={"department": guarantee.department.name})
+
+
+@transaction.atomic
+def refile(guarantee, *, actor, comment=""):
+    """The applicant or guarantor files again after the department returned the filing."""
+    require_perm(actor, "guarantees.view_guarantee")
+    locked = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
+    if actor.organization_id not in (locked.applicant_id, locked.guarantor_id):
+        raise NotAllowed("只有申请人或保证人可以重新报送。")
+    if locked.filing_status != FilingStatus.RETURNED:
+        raise Conflict("只有被退回的报送可以重新报送。", code="invalid_filing_state")
+    locked.filing_status = FilingStatus.FILED
+    locked.save(update_fields=["filing_status", "updated_at"])
+    _record(locked, "file", actor=actor, comment=comment)
+    return locked
+
+
+@transaction.atomic
+def review_filing(guarantee, *, actor, accept, reason=""):
+    """The department in charge accepts the filing, or returns it with a reason."""
+    require_perm(actor, "guarantees.review_filing")
+    locked = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
+    if locked.department_id != actor.organization_id:
+        raise NotAllowed("只有归口主管部门可以受理该保函的报送。")
+    if locked.filing_status != FilingStatus.FILED:
+        raise Conflict(
+            f"该保函的报送状态为“{locked.get_filing_status_display()}”，不能受理或退回。", code="invalid_filing_state"
+        )
+    if not accept and not (reason or "").strip():
+        raise ServiceError("退回须填写原因。", code="reason_required", field="reason")
+    locked.filing_status = FilingStatus.ACCEPTED if accept else FilingStatus.RETURNED
+    locked.save(update_fields=["filing_status", "updated_at"])
+    _record(locked, "filing_accepted" if accept else "filing_returned", actor=actor, comment=(reason or "").strip())
+    return locked

@@ -20,4 +20,8 @@ urlpatterns = [
     path("<int:pk>/confirm-payment/", views.ConfirmPaymentView.as_view(), name="guarantee_confirm_payment"),
     path("<int:pk>/issue/", views.IssueView.as_view(), name="guarantee_issue"),
     path("<int:pk>/release/", views.ReleaseView.as_view(), name="guarantee_release"),
+    path("filings/", views.FilingListView.as_view(), name="filing_list"),
+    path("<int:pk>/filing/accept/", views.FilingAcceptView.as_view(), name="filing_accept"),
+    path("<int:pk>/filing/return/", views.FilingReturnView.as_view(), name="filing_return"),
+    path("<int:pk>/filing/refile/", views.RefileView.as_view(), name="filing_refile"),
 ]

@@ -10,6 +10,7 @@ from eguarantee.core.scope import scoped_get
 from eguarantee.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ScopedMixin, ServiceFormMixin
 
 from . import filtersets, forms, selectors, services, tables, workflow
+from .choices import FilingStatus
 
 MODULE = "行政管理部门配置管理"
 GUARANTEES = "电子保函管理"
@@ -101,6 +102,7 @@ GUARANTEE_DETAIL = [
     ("生效日期", "start_date"),
     ("失效日期", "end_date"),
     ("密文出函", "sealed"),
+    ("报送状态", "filing_status"),
     ("出函时间", "issued_at"),
     ("保函文件SM3", "document_sm3"),
     ("申请时间", "created_at"),
@@ -121,7 +123,7 @@ ACTIONS = {
 
 def available_actions(guarantee, user):
     """[(label, url)] of the moves this user's organization may make now."""
-    result = []
+    result = _filing_actions(guarantee, user)
     for move in workflow.actions_from(guarantee.status):
         if move.action not in ACTIONS or move.party == workflow.SYSTEM:
             continue
@@ -130,6 +132,19 @@ def available_actions(guarantee, user):
         if user.organization_id == getattr(guarantee, field) and user.has_perm(permission):
             result.append((move.label, reverse(url_name, args=[guarantee.pk])))
     return result
+
+
+def _filing_actions(guarantee, user):
+    org = user.organization_id
+    if guarantee.filing_status == FilingStatus.FILED and org == guarantee.department_id:
+        if user.has_perm("guarantees.review_filing"):
+            return [
+                ("受理报送", reverse("guarantees:filing_accept", args=[guarantee.pk])),
+                ("退回报送", reverse("guarantees:filing_return", args=[guarantee.pk])),
+            ]
+    if guarantee.filing_status == FilingStatus.RETURNED and org in (guarantee.applicant_id, guarantee.guarantor_id):
+        return [("重新报送", reverse("guarantees:filing_refile", args=[guarantee.pk]))]
+    return []
 
 
 class GuaranteeListView(ObjectListView):
@@ -272,3 +287,43 @@ class ReleaseView(GuaranteeMoveView):
 
     def run(self, obj, data):
         services.confirm_release(obj, actor=self.request.user, comment=data["comment"])
+
+
+# ---------------------------------------------------------------- filing (6.6.7)
+
+
+class FilingListView(GuaranteeListView):
+    """Guarantees filed with the user's department(s): what the department has to accept."""
+
+    permission_required = "guarantees.review_filing"
+    selector = staticmethod(selectors.filed_with)
+    module_label = MODULE
+    page_label = "保函报送受理"
+    list_url_name = "guarantees:filing_list"
+    add_url_name = None
+
+
+class FilingAcceptView(GuaranteeMoveView):
+    permission_required = "guarantees.review_filing"
+    action_label = "受理报送"
+
+    def run(self, obj, data):
+        services.review_filing(obj, actor=self.request.user, accept=True)
+
+
+class FilingReturnView(GuaranteeMoveView):
+    permission_required = "guarantees.review_filing"
+    action_label = "退回报送"
+    form_class = forms.ReasonForm
+
+    def run(self, obj, data):
+        services.review_filing(obj, actor=self.request.user, accept=False, reason=data["reason"])
+
+
+class RefileView(GuaranteeMoveView):
+    permission_required = "guarantees.view_guarantee"
+    action_label = "重新报送"
+    form_class = forms.CommentForm
+
+    def run(self, obj, data):
+        services.refile(obj, actor=self.request.user, comment=data["comment"])

@@ -13,7 +13,7 @@ from eguarantee.core.matrix import (
     Route,
     pk,
 )
-from eguarantee.guarantees.choices import GuaranteeStatus, InspectionResult
+from eguarantee.guarantees.choices import FilingStatus, GuaranteeStatus, InspectionResult
 from eguarantee.guarantees.models import Inspection
 from eguarantee.guarantees.tests.factories import issued
 
@@ -25,6 +25,10 @@ PARTIES = APPLICANTS | GUARANTORS | BENEFICIARIES | DEPARTMENTS | ADMIN | AUDITO
 def guarantee(status):
     """A guarantee of the demo parties, in `status`."""
     return lambda o: issued(o.users, status=status)
+
+
+def filed(o):
+    return issued(o.users, filing_status=FilingStatus.FILED)
 
 
 def with_document(o):
@@ -53,6 +57,10 @@ ROUTES = [
     Route("guarantees:guarantee_confirm_payment", GUARANTORS, pk(guarantee(GuaranteeStatus.AWAITING_PAYMENT))),
     Route("guarantees:guarantee_issue", GUARANTORS, pk(guarantee(GuaranteeStatus.PAID))),
     Route("guarantees:guarantee_release", BENEFICIARIES, pk(guarantee(GuaranteeStatus.ISSUED))),
+    Route("guarantees:filing_list", DEPARTMENTS),
+    Route("guarantees:filing_accept", DEPARTMENTS, pk(filed)),
+    Route("guarantees:filing_return", DEPARTMENTS, pk(filed)),
+    Route("guarantees:filing_refile", PARTIES, pk(filed)),
     Route("guarantees:inspect", DEPARTMENTS),
     Route("guarantees:inspection_list", READERS),
     Route("guarantees:inspection_detail", READERS, pk(inspection)),

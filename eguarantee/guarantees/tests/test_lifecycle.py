@@ -61,7 +61,7 @@ def test_the_main_path_issues_a_numbered_verifiable_pdf(ready):
     assert "本保函为见索即付独立保函" in text  # the clause in force at approval
     assert len(issued.document_sm3) == 64 and len(issued.document_sha256) == 64
     actions = list(GuaranteeEvent.objects.filter(guarantee=guarantee).values_list("action", flat=True))
-    assert actions == ["create", "submit", "accept", "approve", "confirm_payment", "issue"]
+    assert actions == ["create", "submit", "accept", "approve", "confirm_payment", "issue", "file"]
 
 
 def test_numbers_follow_on_per_guarantor_and_year(ready):
