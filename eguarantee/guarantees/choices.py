@@ -12,6 +12,7 @@ class GuaranteeStatus(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", "待支付"
     PAID = "paid", "已支付待出函"
     ISSUED = "issued", "已出函"
+    SURRENDER_REQUESTED = "surrender_requested", "退保中"
     RELEASED = "released", "已解保"
     SURRENDERED = "surrendered", "已退保"
     CLAIMED = "claimed", "已理赔"
@@ -21,10 +22,25 @@ class GuaranteeStatus(models.TextChoices):
 # Guarantees that exist as an undertaking towards the beneficiary (or did).
 ISSUED_STATES = (
     GuaranteeStatus.ISSUED,
+    GuaranteeStatus.SURRENDER_REQUESTED,
     GuaranteeStatus.RELEASED,
     GuaranteeStatus.SURRENDERED,
     GuaranteeStatus.CLAIMED,
 )
+
+
+# Still an undertaking the beneficiary can rely on (until its end date).
+IN_FORCE_STATES = (GuaranteeStatus.ISSUED, GuaranteeStatus.SURRENDER_REQUESTED)
+
+
+class AbnormalReason(models.TextChoices):
+    """Why a bid guarantee may be surrendered after bid opening (the project went wrong)."""
+
+    WITHDRAWN = "withdrawn", "撤标"
+    FAILED = "failed", "流标"
+    POSTPONED = "postponed", "延标"
+    ABANDONED = "abandoned", "放弃投标"
+    OTHER = "other", "其他"
 
 
 class FilingStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from eguarantee.guarantors import figures
 
-from .choices import ISSUED_STATES, GuaranteeStatus
+from .choices import IN_FORCE_STATES, ISSUED_STATES
 from .models import Guarantee
 
 
@@ -19,7 +19,7 @@ def guarantee_figures(guarantor_id, guarantee_type_id):
     totals = rows.aggregate(
         issued=Count("pk", filter=Q(status__in=ISSUED_STATES)),
         outstanding=Sum(
-            Coalesce("outstanding_amount", "amount"), filter=Q(status=GuaranteeStatus.ISSUED), default=Decimal("0")
+            Coalesce("outstanding_amount", "amount"), filter=Q(status__in=IN_FORCE_STATES), default=Decimal("0")
         ),
     )
     return figures.Figures(issued_count=totals["issued"], outstanding_amount=totals["outstanding"])

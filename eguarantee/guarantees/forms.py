@@ -65,3 +65,14 @@ class CommentForm(BootstrapForm):
 class PaymentForm(BootstrapForm):
     reference = forms.CharField(label="付款流水号或凭证号", max_length=100)
     comment = forms.CharField(label="说明", max_length=500, required=False)
+
+
+class SurrenderForm(BootstrapForm):
+    reason = forms.CharField(label="退保原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    abnormal = forms.ChoiceField(label="项目异常情况", required=False, help_text="投标保函开标后退保须选择")
+
+    def __init__(self, *args, **kwargs):
+        from .choices import AbnormalReason
+
+        super().__init__(*args, **kwargs)
+        self.fields["abnormal"].choices = [("", "（无）"), *AbnormalReason.choices]

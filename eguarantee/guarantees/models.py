@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from eguarantee.core.models import TimeStampedModel
 
-from .choices import ISSUED_STATES, FilingStatus, GuaranteeStatus, InspectionResult
+from .choices import IN_FORCE_STATES, ISSUED_STATES, FilingStatus, GuaranteeStatus, InspectionResult
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -130,7 +130,7 @@ class Guarantee(TimeStampedModel):
     @property
     def in_force(self):
         """An undertaking a beneficiary can still rely on today."""
-        return self.status == GuaranteeStatus.ISSUED and self.end_date >= timezone.localdate()
+        return self.status in IN_FORCE_STATES and self.end_date >= timezone.localdate()
 
 
 # Timeline events that are not moves of the state table.

@@ -512,3 +512,33 @@ def review_filing(guarantee, *, actor, accept, reason=""):
     locked.save(update_fields=["filing_status", "updated_at"])
     _record(locked, "filing_accepted" if accept else "filing_returned", actor=actor, comment=(reason or "").strip())
     return locked
+
+
+# ---------------------------------------------------------------- surrender 退保
+
+
+def request_surrender(guarantee, *, actor, reason, abnormal=""):
+    """The applicant asks to surrender. A bid guarantee may be surrendered before bid
+    opening, or after it only when the project went wrong (撤标, 流标, 延标, …)."""
+    from .choices import AbnormalReason
+
+    require_perm(actor, "guarantees.change_guarantee")
+    if not (reason or "").strip():
+        raise ServiceError("请填写退保原因。", code="reason_required", field="reason")
+    if abnormal and abnormal not in AbnormalReason.values:
+        raise ServiceError("项目异常原因无效。", code="invalid_abnormal_reason", field="abnormal")
+    project = guarantee.project
+    if guarantee.guarantee_type.requires_tender and project is not None and project.bid_opening_passed and not abnormal:
+        raise Conflict(
+            "项目已开标，投标保函只有在项目异常（撤标、流标、延标、放弃投标等）时才能退保。",
+            code="surrender_not_allowed",
+        )
+    data = {"abnormal": abnormal} if abnormal else {}
+    return transition(guarantee, "request_surrender", actor=actor, comment=reason.strip(), data=data)
+
+
+def decide_surrender(guarantee, *, actor, approve, comment=""):
+    require_perm(actor, "guarantees.review_guarantee")
+    if not approve and not (comment or "").strip():
+        raise ServiceError("不同意退保须说明原因。", code="reason_required", field="comment")
+    return transition(guarantee, "surrender" if approve else "refuse_surrender", actor=actor, comment=comment)

@@ -118,6 +118,9 @@ ACTIONS = {
     "confirm_payment": ("guarantees:guarantee_confirm_payment", "guarantees.review_guarantee"),
     "issue": ("guarantees:guarantee_issue", "guarantees.issue_guarantee"),
     "confirm_release": ("guarantees:guarantee_release", "guarantees.release_guarantee"),
+    "request_surrender": ("guarantees:surrender_request", "guarantees.change_guarantee"),
+    "surrender": ("guarantees:surrender_approve", "guarantees.review_guarantee"),
+    "refuse_surrender": ("guarantees:surrender_refuse", "guarantees.review_guarantee"),
 }
 
 
@@ -287,6 +290,30 @@ class ReleaseView(GuaranteeMoveView):
 
     def run(self, obj, data):
         services.confirm_release(obj, actor=self.request.user, comment=data["comment"])
+
+
+class SurrenderRequestView(GuaranteeMoveView):
+    permission_required = "guarantees.change_guarantee"
+    action_label = "申请退保"
+    form_class = forms.SurrenderForm
+
+    def run(self, obj, data):
+        services.request_surrender(obj, actor=self.request.user, reason=data["reason"], abnormal=data["abnormal"])
+
+
+class SurrenderApproveView(GuaranteeMoveView):
+    permission_required = "guarantees.review_guarantee"
+    action_label = "同意退保"
+    form_class = forms.CommentForm
+    approve = True
+
+    def run(self, obj, data):
+        services.decide_surrender(obj, actor=self.request.user, approve=self.approve, comment=data["comment"])
+
+
+class SurrenderRefuseView(SurrenderApproveView):
+    action_label = "不同意退保"
+    approve = False
 
 
 # ---------------------------------------------------------------- filing (6.6.7)

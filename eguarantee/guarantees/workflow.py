@@ -39,7 +39,9 @@ TRANSITIONS = {
         Transition("issue", "出函", (S.PAID,), S.ISSUED, GUARANTOR),
         Transition("release", "到期解保", (S.ISSUED,), S.RELEASED, SYSTEM),
         Transition("confirm_release", "受益人确认提前解保", (S.ISSUED,), S.RELEASED, BENEFICIARY),
-        Transition("surrender", "同意退保", (S.ISSUED,), S.SURRENDERED, GUARANTOR),
+        Transition("request_surrender", "申请退保", (S.ISSUED,), S.SURRENDER_REQUESTED, APPLICANT),
+        Transition("surrender", "同意退保", (S.SURRENDER_REQUESTED,), S.SURRENDERED, GUARANTOR),
+        Transition("refuse_surrender", "不同意退保", (S.SURRENDER_REQUESTED,), S.ISSUED, GUARANTOR),
         Transition("claim_paid", "理赔完毕", (S.ISSUED,), S.CLAIMED, GUARANTOR),
     )
 }
