@@ -268,7 +268,7 @@ class RejectView(GuaranteeMoveView):
 
 class ConfirmPaymentView(GuaranteeMoveView):
     permission_required = "guarantees.review_guarantee"
-    action_label = "确认收到保费"
+    action_label = "收到保费"
     form_class = forms.PaymentForm
 
     def run(self, obj, data):
@@ -285,7 +285,7 @@ class IssueView(GuaranteeMoveView):
 
 class ReleaseView(GuaranteeMoveView):
     permission_required = "guarantees.release_guarantee"
-    action_label = "确认提前解保"
+    action_label = "提前解保"
     form_class = forms.CommentForm
 
     def run(self, obj, data):

@@ -1,4 +1,5 @@
-"""Shared fixtures of the guarantees tests."""
+"""Test fixtures of the guarantees module (a pytest plugin, see the root conftest.py, so that
+browser journeys use them too)."""
 
 import datetime
 
@@ -7,10 +8,9 @@ from django.utils import timezone
 
 from eguarantee.catalog.choices import TemplateStatus
 from eguarantee.catalog.models import GuaranteeTemplate, GuaranteeType
+from eguarantee.guarantees.tests.factories import project
 from eguarantee.guarantors.choices import ClauseStatus
 from eguarantee.guarantors.tests.helpers import clause_for, offer_for, profile_for, qualification_for
-
-from .factories import project
 
 BODY = (
     "# 投标保函\n\n致：{{受益人}}\n\n保函编号：{{保函编号}}\n\n"
