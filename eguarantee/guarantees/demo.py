@@ -3,6 +3,7 @@ to download, verifiable with 查验) and one waiting for the guarantor's review.
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from eguarantee.catalog.models import GuaranteeType
@@ -11,6 +12,8 @@ from eguarantee.projects.models import Section
 
 from . import services
 from .models import Guarantee
+
+DEMO_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 def seed_demo(users):
@@ -24,7 +27,7 @@ def seed_demo(users):
     end = opening + datetime.timedelta(days=sections[0].project.bid_validity_days)
 
     def apply(section):
-        return services.create_application(
+        made = services.create_application(
             actor=applicant,
             guarantee_type=bid,
             guarantor=guarantor,
@@ -33,6 +36,11 @@ def seed_demo(users):
             end_date=end,
             section=section,
         )
+        for item in bid.required_attachments:
+            notice = ContentFile(DEMO_PDF, name=f"{item['key']}.pdf")
+            notice.content_type = "application/pdf"
+            services.add_attachment(made, actor=applicant, key=item["key"], upload=notice)
+        return made
 
     issued = apply(sections[0])
     services.submit(issued, actor=applicant)

@@ -76,3 +76,12 @@ class SurrenderForm(BootstrapForm):
 
         super().__init__(*args, **kwargs)
         self.fields["abnormal"].choices = [("", "（无）"), *AbnormalReason.choices]
+
+
+class AttachmentForm(BootstrapForm):
+    key = forms.ChoiceField(label="附件类别")
+    file = forms.FileField(label="文件", help_text="PDF、图片、Word、Excel 或 OFD，按文件内容核对类型")
+
+    def __init__(self, *args, guarantee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(a["key"], a["label"]) for a in guarantee.guarantee_type.required_attachments]

@@ -136,6 +136,7 @@ class Guarantee(TimeStampedModel):
 # Timeline events that are not moves of the state table.
 OTHER_EVENT_LABELS = {
     "create": "创建申请",
+    "attach": "上传附件",
     "file": "报送主管部门",
     "filing_accepted": "主管部门受理报送",
     "filing_returned": "主管部门退回报送",
@@ -230,3 +231,37 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.guarantor_id}/{self.year}: {self.last}"
+
+
+def attachment_path(instance, filename):
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"guarantees/attachments/{timezone.now():%Y/%m}/{instance.guarantee_id}/{instance.sha256[:16]}.{extension}"
+
+
+class GuaranteeAttachment(models.Model):
+    """An attachment the guarantee type asks for (中标通知书, 施工合同 …), kept with its hashes."""
+
+    guarantee = models.ForeignKey(
+        Guarantee, verbose_name="电子保函", on_delete=models.CASCADE, related_name="attachments"
+    )
+    key = models.CharField("附件类别", max_length=50)
+    label = models.CharField("附件名称", max_length=50)
+    file = models.FileField("文件", upload_to=attachment_path, max_length=255)
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveBigIntegerField("文件大小（字节）")
+    content_type = models.CharField("文件类型", max_length=100)
+    sm3 = models.CharField("SM3", max_length=64)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "保函附件"
+        verbose_name_plural = "保函附件"
+        ordering = ["guarantee_id", "key", "id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.label}：{self.original_name}"

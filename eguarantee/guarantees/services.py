@@ -263,7 +263,11 @@ def create_application(
 
 
 def submit(guarantee, *, actor, comment=""):
+    """Only a complete application goes to the guarantor: every required attachment is there."""
     require_perm(actor, "guarantees.change_guarantee")
+    missing = missing_attachments(guarantee)
+    if missing:
+        raise ServiceError(f"请先上传必需的附件：{'、'.join(missing)}。", code="missing_attachment")
     return transition(guarantee, "submit", actor=actor, comment=comment)
 
 
@@ -542,3 +546,52 @@ def decide_surrender(guarantee, *, actor, approve, comment=""):
     if not approve and not (comment or "").strip():
         raise ServiceError("不同意退保须说明原因。", code="reason_required", field="comment")
     return transition(guarantee, "surrender" if approve else "refuse_surrender", actor=actor, comment=comment)
+
+
+# ---------------------------------------------------------------- attachments
+
+
+EDITABLE_STATES = (GuaranteeStatus.DRAFT, GuaranteeStatus.INFO_REQUESTED)
+
+
+@transaction.atomic
+def add_attachment(guarantee, *, actor, key, upload):
+    """One of the attachments the type requires, checked by content, with its hashes."""
+    from eguarantee.core import uploads
+    from eguarantee.projects.services import check_document
+
+    from .models import GuaranteeAttachment
+
+    require_perm(actor, "guarantees.change_guarantee")
+    locked = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
+    if actor.organization_id != locked.applicant_id:
+        raise NotAllowed("只有申请人可以上传附件。")
+    if locked.status not in EDITABLE_STATES:
+        raise Conflict("申请已提交，不能再修改附件。", code="not_editable")
+    required = {item["key"]: item["label"] for item in locked.guarantee_type.required_attachments}
+    if key not in required:
+        raise ServiceError("该保函类型不需要这类附件。", code="unknown_attachment", field="key")
+    if upload is None:
+        raise ServiceError("请选择要上传的文件。", code="file_required", field="file")
+    mime = check_document(upload)
+    digests = uploads.file_digests(upload)
+    attachment = GuaranteeAttachment(
+        guarantee=locked,
+        key=key,
+        label=required[key],
+        original_name=upload.name.rsplit("/", 1)[-1][:255],
+        size=upload.size,
+        content_type=mime,
+        sm3=digests["sm3"],
+        sha256=digests["sha256"],
+        uploaded_by=actor,
+    )
+    attachment.file = upload
+    attachment.save()
+    _record(locked, "attach", actor=actor, comment=attachment.label, data={"sha256": attachment.sha256})
+    return attachment
+
+
+def missing_attachments(guarantee):
+    present = set(guarantee.attachments.values_list("key", flat=True))
+    return [item["label"] for item in guarantee.guarantee_type.required_attachments if item["key"] not in present]

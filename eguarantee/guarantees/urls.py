@@ -23,6 +23,13 @@ urlpatterns = [
     path("<int:pk>/surrender/", views.SurrenderRequestView.as_view(), name="surrender_request"),
     path("<int:pk>/surrender/approve/", views.SurrenderApproveView.as_view(), name="surrender_approve"),
     path("<int:pk>/surrender/refuse/", views.SurrenderRefuseView.as_view(), name="surrender_refuse"),
+    path("<int:pk>/attachments/add/", views.AttachmentAddView.as_view(), name="attachment_add"),
+    path(
+        "<int:pk>/attachments/<int:attachment_id>/",
+        views.AttachmentDownloadView.as_view(),
+        name="attachment_download",
+    ),
+    path("<int:pk>/archive.zip", views.ArchiveView.as_view(), name="guarantee_archive"),
     path("filings/", views.FilingListView.as_view(), name="filing_list"),
     path("<int:pk>/filing/accept/", views.FilingAcceptView.as_view(), name="filing_accept"),
     path("<int:pk>/filing/return/", views.FilingReturnView.as_view(), name="filing_return"),

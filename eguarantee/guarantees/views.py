@@ -1,3 +1,5 @@
+import io
+
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -178,6 +180,15 @@ class GuaranteeDetailView(ObjectDetailView):
         guarantee = self.object
         context["timeline"] = guarantee.events.select_related("actor", "organization")
         context["actions"] = available_actions(guarantee, self.request.user)
+        context["attachments"] = guarantee.attachments.all()
+        context["missing"] = services.missing_attachments(guarantee)
+        user = self.request.user
+        context["can_attach"] = (
+            guarantee.status in services.EDITABLE_STATES
+            and user.organization_id == guarantee.applicant_id
+            and user.has_perm("guarantees.change_guarantee")
+            and bool(guarantee.guarantee_type.required_attachments)
+        )
         return context
 
 
@@ -314,6 +325,57 @@ class SurrenderApproveView(GuaranteeMoveView):
 class SurrenderRefuseView(SurrenderApproveView):
     action_label = "不同意退保"
     approve = False
+
+
+class AttachmentAddView(ScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "guarantees.change_guarantee"
+    selector = staticmethod(selectors.guarantees_for)
+    form_class = forms.AttachmentForm
+    module_label = GUARANTEES
+    page_label = "上传附件"
+    list_url_name = "guarantees:guarantee_list"
+    success_message = "附件已上传。"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "guarantee": self.get_object()}
+
+    def save(self, form):
+        guarantee = self.get_object()
+        services.add_attachment(
+            guarantee, actor=self.request.user, key=form.cleaned_data["key"], upload=form.cleaned_data["file"]
+        )
+        return guarantee
+
+
+class AttachmentDownloadView(ScopedMixin, View):
+    permission_required = "guarantees.view_guarantee"
+    selector = staticmethod(selectors.guarantees_for)
+
+    def get(self, request, pk, attachment_id):
+        guarantee = scoped_get(self.get_queryset(), pk)
+        attachment = guarantee.attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise Http404("附件不存在。")
+        request.audit_sensitive = "下载保函附件"
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+class ArchiveView(ScopedMixin, View):
+    """报备 (6.6.6): the guarantee's files in one zip, with a manifest of their hashes."""
+
+    permission_required = "guarantees.view_guarantee"
+    selector = staticmethod(selectors.guarantees_for)
+
+    def get(self, request, pk):
+        from . import archive
+
+        guarantee = scoped_get(self.get_queryset(), pk)
+        request.audit_sensitive = "下载保函档案"
+        response = FileResponse(
+            io.BytesIO(archive.bundle(guarantee)), as_attachment=True, filename=archive.name(guarantee)
+        )
+        response["Content-Type"] = "application/zip"
+        return response
 
 
 # ---------------------------------------------------------------- filing (6.6.7)

@@ -26,7 +26,7 @@ def act(page, link, button, fill=None):
     page.get_by_text("操作成功").first.wait_for()
 
 
-def test_bid_guarantee_from_application_to_release(page, ready, assert_styled):
+def test_bid_guarantee_from_application_to_release(page, ready, assert_styled, tmp_path):
     today = timezone.localdate()
     login(page, "applicant_operator", demo.DEMO_PASSWORD)
     page.get_by_role("link", name="电子保函", exact=True).first.click()
@@ -40,6 +40,13 @@ def test_bid_guarantee_from_application_to_release(page, ready, assert_styled):
     page.fill("#id_end_date", (today + datetime.timedelta(days=120)).isoformat())
     page.get_by_role("button", name="保存").click()
     page.get_by_text("保函申请已保存").wait_for()
+    notice = tmp_path / "招标公告.pdf"
+    notice.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    page.get_by_role("link", name="上传附件").click()
+    page.select_option("#id_key", label="招标公告")
+    page.set_input_files("#id_file", str(notice))
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("附件已上传").wait_for()
     act(page, "提交申请", "确认提交申请")
 
     login(page, "guarantor_reviewer", demo.DEMO_PASSWORD)

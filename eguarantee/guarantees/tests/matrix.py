@@ -27,6 +27,27 @@ def guarantee(status):
     return lambda o: issued(o.users, status=status)
 
 
+def with_attachment(o):
+    made = issued(o.users, status=GuaranteeStatus.DRAFT)
+    made.attachments.create(
+        key="bid_notice",
+        label="招标公告",
+        file=ContentFile(b"%PDF-1.4 notice", name="notice.pdf"),
+        original_name="notice.pdf",
+        size=15,
+        content_type="application/pdf",
+        sm3="0" * 64,
+        sha256="0" * 64,
+        uploaded_by=o.users["applicant_operator"],
+    )
+    return made
+
+
+def attachment(o):
+    made = with_attachment(o)
+    return {"pk": made.pk, "attachment_id": made.attachments.get().pk}
+
+
 def filed(o):
     return issued(o.users, filing_status=FilingStatus.FILED)
 
@@ -60,6 +81,9 @@ ROUTES = [
     Route("guarantees:surrender_request", APPLICANTS, pk(guarantee(GuaranteeStatus.ISSUED))),
     Route("guarantees:surrender_approve", GUARANTORS, pk(guarantee(GuaranteeStatus.SURRENDER_REQUESTED))),
     Route("guarantees:surrender_refuse", GUARANTORS, pk(guarantee(GuaranteeStatus.SURRENDER_REQUESTED))),
+    Route("guarantees:attachment_add", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT))),
+    Route("guarantees:attachment_download", PARTIES, attachment),
+    Route("guarantees:guarantee_archive", PARTIES, pk(with_attachment)),
     Route("guarantees:filing_list", DEPARTMENTS),
     Route("guarantees:filing_accept", DEPARTMENTS, pk(filed)),
     Route("guarantees:filing_return", DEPARTMENTS, pk(filed)),

@@ -7,6 +7,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
@@ -19,6 +20,7 @@ from eguarantee.guarantees.choices import GuaranteeStatus
 from eguarantee.guarantees.models import Guarantee, GuaranteeEvent
 
 pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 def apply(ready, **overrides):
@@ -33,7 +35,11 @@ def apply(ready, **overrides):
         "section": ready["section"],
     }
     values.update(overrides)
-    return services.create_application(**values)
+    guarantee = services.create_application(**values)
+    for item in guarantee.guarantee_type.required_attachments:
+        upload = SimpleUploadedFile(f"{item['key']}.pdf", PDF, content_type="application/pdf")
+        services.add_attachment(guarantee, actor=values["actor"], key=item["key"], upload=upload)
+    return guarantee
 
 
 def through_payment(ready, guarantee):
@@ -61,7 +67,7 @@ def test_the_main_path_issues_a_numbered_verifiable_pdf(ready):
     assert "本保函为见索即付独立保函" in text  # the clause in force at approval
     assert len(issued.document_sm3) == 64 and len(issued.document_sha256) == 64
     actions = list(GuaranteeEvent.objects.filter(guarantee=guarantee).values_list("action", flat=True))
-    assert actions == ["create", "submit", "accept", "approve", "confirm_payment", "issue", "file"]
+    assert actions == ["create", "attach", "submit", "accept", "approve", "confirm_payment", "issue", "file"]
 
 
 def test_numbers_follow_on_per_guarantor_and_year(ready):
@@ -181,3 +187,28 @@ def test_a_guarantee_fills_every_placeholder_but_the_qr_code(ready):
     values = values_for(issued)
     assert set(values) == set(placeholders.PLACEHOLDERS) - {placeholders.QR_CODE}
     assert values["验真网址"].endswith(f"/verify/?number={issued.number}")
+
+
+def test_a_missing_required_attachment_stops_the_submission(ready):
+    users = ready["users"]
+    guarantee = services.create_application(
+        actor=users["applicant_operator"],
+        guarantee_type=GuaranteeType.objects.get(code="bid"),
+        guarantor=ready["guarantor"],
+        amount=Decimal("200000.00"),
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate() + datetime.timedelta(days=90),
+        section=ready["section"],
+    )
+    with pytest.raises(ServiceError) as exc:
+        services.submit(guarantee, actor=users["applicant_operator"])
+    assert exc.value.code == "missing_attachment" and "招标公告" in exc.value.message
+    assert Guarantee.objects.get(pk=guarantee.pk).status == GuaranteeStatus.DRAFT
+    renamed = SimpleUploadedFile("notice.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="application/pdf")
+    with pytest.raises(ServiceError):
+        services.add_attachment(guarantee, actor=users["applicant_operator"], key="bid_notice", upload=renamed)
+    with pytest.raises(ServiceError) as exc:
+        upload = SimpleUploadedFile("x.pdf", PDF, content_type="application/pdf")
+        services.add_attachment(guarantee, actor=users["applicant_operator"], key="contract", upload=upload)
+    assert exc.value.code == "unknown_attachment"
+    assert not guarantee.attachments.exists()

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -12,6 +13,8 @@ from pypdf import PdfReader
 from eguarantee.catalog.models import GuaranteeType
 from eguarantee.guarantees.choices import GuaranteeStatus
 from eguarantee.guarantees.models import Guarantee
+
+from .test_lifecycle import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +45,11 @@ def test_apply_review_pay_issue_download_through_the_pages(ready, client_for):
     detail = reverse("guarantees:guarantee_detail", args=[guarantee.pk])
     submit = reverse("guarantees:guarantee_submit", args=[guarantee.pk])
     assert f'href="{submit}"' in text(applicant.get(detail))
+    response = applicant.post(submit, follow=True)
+    assert "请先上传必需的附件：招标公告" in text(response)  # the bid type asks for it
+    notice = SimpleUploadedFile("招标公告.pdf", PDF, content_type="application/pdf")
+    applicant.post(reverse("guarantees:attachment_add", args=[guarantee.pk]), {"key": "bid_notice", "file": notice})
+    assert "招标公告：招标公告.pdf" in text(applicant.get(detail))
     applicant.post(submit)
     assert f'href="{submit}"' not in text(applicant.get(detail))  # submitted: only cancel is left
     reviewer.post(reverse("guarantees:guarantee_accept", args=[guarantee.pk]))
@@ -81,3 +89,26 @@ def test_other_organizations_do_not_see_a_guarantee(ready, client_for, demo_user
     client = client_for("guarantor_reviewer")
     assert client.get(reverse("guarantees:guarantee_detail", args=[guarantee.pk])).status_code == 403
     assert guarantee.number not in text(client.get(reverse("guarantees:guarantee_list")))
+
+
+def test_the_archive_holds_every_file_with_its_hashes(ready, client_for):
+    import hashlib
+    import json
+    import zipfile
+
+    from eguarantee.guarantees import services
+
+    from .test_lifecycle import apply, through_payment
+
+    issued = services.issue(through_payment(ready, apply(ready)), actor=ready["users"]["guarantor_reviewer"])
+    response = client_for("department_inspector").get(reverse("guarantees:guarantee_archive", args=[issued.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    manifest = json.loads(archive.read("manifest.json"))
+    paths = [entry["path"] for entry in manifest["files"]]
+    assert paths[0] == f"保函/{issued.number}.pdf" and any(p.startswith("申请附件/") for p in paths)
+    for entry in manifest["files"]:
+        assert hashlib.sha256(archive.read(entry["path"])).hexdigest() == entry["sha256"]
+    from eguarantee.audit.models import OperationLog
+
+    assert OperationLog.objects.filter(path__endswith="archive.zip", action__contains="下载保函档案").exists()
