@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from eguarantee.core.forms import BootstrapForm
@@ -85,3 +87,41 @@ class AttachmentForm(BootstrapForm):
     def __init__(self, *args, guarantee=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key"].choices = [(a["key"], a["label"]) for a in guarantee.guarantee_type.required_attachments]
+
+
+SORTS = [("premium", "保费最低"), ("turnaround", "出函最快"), ("rating", "信用等级")]
+
+
+class QuoteForm(BootstrapForm):
+    guarantee_type = forms.ModelChoiceField(label="保函类型", queryset=None)
+    section = forms.ModelChoiceField(label="项目标段", queryset=None, required=False)
+    region_code = forms.CharField(label="行政区划代码", max_length=6, required=False, help_text="不选标段时填写")
+    amount = forms.DecimalField(label="担保金额（元）", max_digits=18, decimal_places=2, min_value=Decimal("0.01"))
+    sort = forms.ChoiceField(
+        label="排序",
+        required=False,
+        choices=[("premium", "保费最低"), ("turnaround", "出函最快"), ("rating", "信用等级")],
+    )
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from eguarantee.catalog.selectors import enabled_types
+        from eguarantee.projects.models import Section
+        from eguarantee.projects.selectors import projects_for
+
+        self.fields["guarantee_type"].queryset = enabled_types()
+        self.fields["section"].queryset = Section.objects.filter(project__in=projects_for(actor)).select_related(
+            "project"
+        )
+        self.fields["section"].label_from_instance = lambda s: f"{s.project.name} / {s.number} {s.name}"
+
+    def clean(self):
+        from eguarantee.core import regions
+
+        data = super().clean()
+        section = data.get("section")
+        region = section.project.region_code if section else (data.get("region_code") or "").strip()
+        if not regions.is_valid(region):
+            raise forms.ValidationError("请选择项目标段，或填写有效的行政区划代码。")
+        data["region"] = region
+        return data

@@ -46,3 +46,45 @@ def filed_with(user):
     if user.is_platform:
         return qs
     return qs.filter(department__in=jurisdiction_departments(user))
+
+
+def guarantor_quotes(guarantee_type, region_code, amount, *, sort="premium"):
+    """The guarantors an applicant may choose for this type, region and amount, each with
+    its premium for the amount, rate range, minimum premium, turnaround and credit rating
+    (6.6.1: the applicant compares and picks one)."""
+    from eguarantee.guarantors.models import Offer
+    from eguarantee.guarantors.selectors import selectable_guarantors
+    from eguarantee.guarantors.services import quote
+
+    guarantors = list(selectable_guarantors(guarantee_type, region_code, amount))
+    offers = Offer.objects.filter(guarantor__in=guarantors, guarantee_type=guarantee_type).select_related(
+        "guarantor", "guarantor__guarantor_profile"
+    )
+    rows = [
+        {
+            "guarantor": offer.guarantor,
+            "profile": offer.guarantor.guarantor_profile,
+            "premium": quote(offer, amount),
+            "rate_min": offer.rate_min,
+            "rate_max": offer.rate_max,
+            "min_premium": offer.min_premium,
+            "turnaround_hours": offer.turnaround_hours,
+            "rating": offer.guarantor.guarantor_profile.credit_rating,
+        }
+        for offer in offers
+    ]
+    keys = {
+        "premium": lambda r: (r["premium"], r["turnaround_hours"]),
+        "turnaround": lambda r: (r["turnaround_hours"], r["premium"]),
+        "rating": lambda r: (_rating_rank(r["rating"]), r["premium"]),
+    }
+    return sorted(rows, key=keys.get(sort, keys["premium"]))
+
+
+# Chinese credit ratings, best first (AAA … C); anything else sorts last.
+_RATINGS = ["AAA", "AA+", "AA", "AA-", "A+", "A", "A-", "BBB+", "BBB", "BBB-", "BB", "B", "CCC", "CC", "C"]
+
+
+def _rating_rank(rating):
+    rating = (rating or "").strip().upper()
+    return _RATINGS.index(rating) if rating in _RATINGS else len(_RATINGS)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("inspections/<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),
     path("", views.GuaranteeListView.as_view(), name="guarantee_list"),
     path("apply/", views.GuaranteeApplyView.as_view(), name="guarantee_apply"),
+    path("quotes/", views.QuoteView.as_view(), name="guarantor_quotes"),
     path("<int:pk>/", views.GuaranteeDetailView.as_view(), name="guarantee_detail"),
     path("<int:pk>/document.pdf", views.GuaranteeDocumentView.as_view(), name="guarantee_document"),
     path("<int:pk>/submit/", views.SubmitView.as_view(), name="guarantee_submit"),

@@ -153,6 +153,7 @@ def _filing_actions(guarantee, user):
 
 
 class GuaranteeListView(ObjectListView):
+    template_name = "guarantees/guarantee_list.html"
     permission_required = "guarantees.view_guarantee"
     selector = staticmethod(selectors.guarantees_for)
     filterset_class = filtersets.GuaranteeFilterSet
@@ -204,8 +205,36 @@ class GuaranteeApplyView(ScopedMixin, ServiceFormMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "actor": self.request.user}
 
+    def get_initial(self):
+        # Chosen on the 选择保证人 page: type, section, guarantor and amount come along.
+        keys = ("guarantee_type", "section", "guarantor", "amount")
+        return {key: self.request.GET[key] for key in keys if self.request.GET.get(key)}
+
     def save(self, form):
         return services.create_application(actor=self.request.user, **form.cleaned_data)
+
+
+class QuoteView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """选择保证人: the guarantors that can take this guarantee, with their premiums, to compare."""
+
+    permission_required = "guarantees.add_guarantee"
+    template_name = "guarantees/quotes.html"
+
+    def get(self, request):
+        form = forms.QuoteForm(request.GET or None, actor=request.user)
+        rows = None
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            rows = selectors.guarantor_quotes(
+                data["guarantee_type"], data["region"], data["amount"], sort=data.get("sort") or "premium"
+            )
+        context = {
+            "form": form,
+            "rows": rows,
+            "page_label": "选择保证人",
+            "breadcrumbs": [(GUARANTEES, None), ("选择保证人", None)],
+        }
+        return render(request, self.template_name, context, status=400 if form.is_bound and form.errors else 200)
 
 
 class GuaranteeDocumentView(ScopedMixin, View):

@@ -68,6 +68,7 @@ def inspection(o):
 ROUTES = [
     Route("guarantees:guarantee_list", PARTIES),
     Route("guarantees:guarantee_apply", APPLICANTS),
+    Route("guarantees:guarantor_quotes", APPLICANTS),
     Route("guarantees:guarantee_detail", PARTIES, pk(guarantee(GuaranteeStatus.ISSUED))),
     Route("guarantees:guarantee_document", PARTIES, pk(with_document)),
     Route("guarantees:guarantee_submit", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT))),

@@ -112,3 +112,27 @@ def test_the_archive_holds_every_file_with_its_hashes(ready, client_for):
     from eguarantee.audit.models import OperationLog
 
     assert OperationLog.objects.filter(path__endswith="archive.zip", action__contains="下载保函档案").exists()
+
+
+def test_the_applicant_compares_guarantors_and_picks_one(ready, client_for, demo_users):
+    from decimal import Decimal
+
+    from eguarantee.guarantors.tests.helpers import offer_for, profile_for, qualification_for, second_guarantor
+
+    rival = second_guarantor(with_admin=False)
+    profile_for(rival, short_code="MNDB", credit_rating="AAA")
+    qualification_for(rival)
+    offer_for(rival, rate_min=Decimal("0.4000"), min_premium=Decimal("1000.00"), turnaround_hours=24)
+    client = client_for("applicant_operator")
+    url = reverse("guarantees:guarantor_quotes")
+    query = {"guarantee_type": GuaranteeType.objects.get(code="bid").pk, "section": ready["section"].pk}
+    page = text(client.get(url, {**query, "amount": "200000"}))
+    # 海峡: 200000 × 0.5 % = 1000; the rival: 200000 × 0.4 % = 800, raised to its 1000 minimum
+    assert page.index("海峡工程担保股份有限公司") < page.index(rival.name)  # equal premium: faster first
+    assert page.count("1,000.00") >= 2
+    page = text(client.get(url, {**query, "amount": "1000000", "sort": "premium"}))
+    assert page.index(rival.name) < page.index("海峡工程担保股份有限公司")  # 4000 < 5000
+    page = text(client.get(url, {**query, "amount": "9000000"}))
+    assert "没有能承接该保函的保证人" in page  # above both single limits
+    bad = client.get(url, {"guarantee_type": query["guarantee_type"], "amount": "100", "region_code": "999999"})
+    assert bad.status_code == 400 and "有效的行政区划代码" in text(bad)
