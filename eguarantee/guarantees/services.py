@@ -347,6 +347,8 @@ def issue(guarantee, *, actor):
     profile = getattr(locked.guarantor, "guarantor_profile", None)
     if profile is None or not profile.short_code:
         raise Conflict("保证人尚未设置机构简码，不能生成保函编号。", code="no_short_code")
+    if locked.template is None:
+        raise Conflict("审核通过时未确定保函模板，不能出函。", code="no_template")
     locked.number = numbering.guarantee_number(locked, profile.short_code)
     locked.verification_code = numbering.verification_code()
     locked.issued_at = timezone.now()

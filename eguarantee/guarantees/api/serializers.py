@@ -1,5 +1,10 @@
 from rest_framework import serializers
 
+from eguarantee.accounts.choices import OrgType
+from eguarantee.accounts.models import Organization
+from eguarantee.catalog.models import GuaranteeType
+from eguarantee.projects.models import Section
+
 from ..models import Guarantee, Inspection
 from ..tables import query_text
 
@@ -55,3 +60,70 @@ class InspectResponseSerializer(serializers.Serializer):
     result_label = serializers.CharField()
     inspection = InspectionSerializer()
     guarantees = InspectedGuaranteeSerializer(many=True)
+
+
+class GuaranteeSerializer(serializers.ModelSerializer):
+    guarantee_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    applicant_name = serializers.CharField(source="applicant.name", read_only=True)
+    guarantor_name = serializers.CharField(source="guarantor.name", read_only=True, default=None)
+    project_number = serializers.CharField(source="project.number", read_only=True, default=None)
+    section_number = serializers.CharField(source="section.number", read_only=True, default=None)
+
+    class Meta:
+        model = Guarantee
+        fields = [
+            "id",
+            "order_number",
+            "number",
+            "guarantee_type",
+            "status",
+            "filing_status",
+            "applicant",
+            "applicant_name",
+            "guarantor",
+            "guarantor_name",
+            "beneficiary_name",
+            "beneficiary_credit_code",
+            "project_number",
+            "section_number",
+            "amount",
+            "outstanding_amount",
+            "rate",
+            "premium",
+            "start_date",
+            "end_date",
+            "sealed",
+            "issued_at",
+            "document_sm3",
+            "document_sha256",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ApplicationSerializer(serializers.Serializer):
+    guarantee_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=GuaranteeType.objects.filter(enabled=True)
+    )
+    guarantor = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(org_type=OrgType.GUARANTOR))
+    section = serializers.PrimaryKeyRelatedField(queryset=Section.objects.all(), required=False, allow_null=True)
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    beneficiary_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    beneficiary_credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
+    sealed = serializers.BooleanField(required=False, default=False)
+
+
+class ApproveSerializer(serializers.Serializer):
+    rate = serializers.DecimalField(max_digits=7, decimal_places=4, required=False, allow_null=True)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class PaymentSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=100)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

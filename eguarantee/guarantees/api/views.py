@@ -1,11 +1,14 @@
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from eguarantee.core.api import ReadOnlyScopedViewSet
 
 from .. import filtersets, selectors, services
-from ..models import Inspection
+from ..models import Guarantee, Inspection
 from . import serializers as s
 
 
@@ -31,3 +34,84 @@ class InspectionViewSet(ReadOnlyScopedViewSet):
             "guarantees": s.InspectedGuaranteeSerializer(found, many=True).data,
         }
         return Response(data, status=status.HTTP_201_CREATED)
+
+
+class GuaranteeViewSet(ReadOnlyScopedViewSet):
+    """电子保函 (6.6): applications and guarantees the caller's organization is party to.
+    Each move is a POST on the guarantee; a move the state does not allow answers 409
+    `invalid_transition`."""
+
+    model = Guarantee
+    queryset = Guarantee.objects.none()
+    selector = staticmethod(selectors.guarantees_for)
+    serializer_class = s.GuaranteeSerializer
+    filterset_class = filtersets.GuaranteeFilterSet
+    ordering_fields = ["created_at", "end_date", "amount"]
+
+    def _moved(self, guarantee):
+        return Response(s.GuaranteeSerializer(guarantee).data)
+
+    @extend_schema(request=s.ApplicationSerializer, responses={201: s.GuaranteeSerializer})
+    def create(self, request):
+        body = s.ApplicationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        made = services.create_application(actor=request.user, **body.validated_data)
+        return Response(s.GuaranteeSerializer(made).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], permission="guarantees.change_guarantee")
+    def submit(self, request, pk=None):
+        return self._moved(services.submit(self.get_object(), actor=request.user))
+
+    @extend_schema(request=s.ReasonSerializer)
+    @action(detail=True, methods=["post"], permission="guarantees.change_guarantee")
+    def cancel(self, request, pk=None):
+        body = s.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._moved(services.cancel(self.get_object(), actor=request.user, reason=body.validated_data["reason"]))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], permission="guarantees.review_guarantee")
+    def accept(self, request, pk=None):
+        return self._moved(services.accept(self.get_object(), actor=request.user))
+
+    @extend_schema(request=s.ApproveSerializer)
+    @action(detail=True, methods=["post"], permission="guarantees.review_guarantee")
+    def approve(self, request, pk=None):
+        body = s.ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        moved = services.approve(self.get_object(), actor=request.user, rate=data.get("rate"), comment=data["comment"])
+        return self._moved(moved)
+
+    @extend_schema(request=s.ReasonSerializer)
+    @action(detail=True, methods=["post"], permission="guarantees.review_guarantee")
+    def reject(self, request, pk=None):
+        body = s.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._moved(services.reject(self.get_object(), actor=request.user, reason=body.validated_data["reason"]))
+
+    @extend_schema(request=s.PaymentSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-payment", permission="guarantees.review_guarantee")
+    def confirm_payment(self, request, pk=None):
+        body = s.PaymentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        moved = services.confirm_payment(
+            self.get_object(), actor=request.user, reference=data["reference"], comment=data["comment"]
+        )
+        return self._moved(moved)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], permission="guarantees.issue_guarantee")
+    def issue(self, request, pk=None):
+        return self._moved(services.issue(self.get_object(), actor=request.user))
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], permission="guarantees.view_guarantee")
+    def document(self, request, pk=None):
+        guarantee = self.get_object()
+        if not guarantee.document:
+            raise Http404("该保函尚未出具。")
+        request._request.audit_sensitive = "下载保函"
+        return FileResponse(guarantee.document.open("rb"), as_attachment=True, filename=f"{guarantee.number}.pdf")

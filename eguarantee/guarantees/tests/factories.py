@@ -45,7 +45,7 @@ def issued(users, *, number=None, status=GuaranteeStatus.ISSUED, end_in_days=90,
     today = timezone.localdate()
     values = {
         "order_number": f"SQ2026{serial:08d}",
-        "number": number or f"HXDB2026TB{serial:06d}",
+        "number": number or f"CS2026TB{serial:06d}",  # not HXDB…: the issue service numbers those
         "verification_code": secrets.token_hex(4).upper(),
         "guarantee_type": GuaranteeType.objects.get(code="bid"),
         "status": status,

@@ -48,6 +48,32 @@ def attachment(o):
     return {"pk": made.pk, "attachment_id": made.attachments.get().pk}
 
 
+def _ready_guarantor(o):
+    from eguarantee.catalog.choices import TemplateStatus
+    from eguarantee.catalog.models import GuaranteeTemplate, GuaranteeType
+    from eguarantee.guarantors.tests.helpers import offer_for, profile_for
+
+    guarantor = o.org_of("guarantor_admin")
+    profile_for(guarantor, short_code="HXDB")
+    offer_for(guarantor)
+    template, _ = GuaranteeTemplate.objects.get_or_create(
+        guarantee_type=GuaranteeType.objects.get(code="bid"),
+        guarantor=guarantor,
+        version=900,
+        defaults={"name": "矩阵", "body": "{{保函编号}}", "status": TemplateStatus.PUBLISHED},
+    )
+    return template
+
+
+def under_review(o):
+    _ready_guarantor(o)
+    return issued(o.users, status=GuaranteeStatus.UNDER_REVIEW)
+
+
+def paid(o):
+    return issued(o.users, status=GuaranteeStatus.PAID, template=_ready_guarantor(o))
+
+
 def filed(o):
     return issued(o.users, filing_status=FilingStatus.FILED)
 
@@ -92,6 +118,30 @@ ROUTES = [
     Route("guarantees:inspect", DEPARTMENTS),
     Route("guarantees:inspection_list", READERS),
     Route("guarantees:inspection_detail", READERS, pk(inspection)),
+    Route("api:guarantee-list", PARTIES),
+    Route("api:guarantee-detail", PARTIES, pk(guarantee(GuaranteeStatus.ISSUED))),
+    Route("api:guarantee-document", PARTIES, pk(with_document)),
+    Route("api:guarantee-submit", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT)), method="post", ok=400),
+    Route("api:guarantee-accept", GUARANTORS, pk(guarantee(GuaranteeStatus.SUBMITTED)), method="post"),
+    Route(
+        "api:guarantee-cancel", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT)), method="post", data={"reason": "撤"}
+    ),
+    Route(
+        "api:guarantee-reject",
+        GUARANTORS,
+        pk(guarantee(GuaranteeStatus.UNDER_REVIEW)),
+        method="post",
+        data={"reason": "否"},
+    ),
+    Route("api:guarantee-approve", GUARANTORS, pk(under_review), method="post"),
+    Route(
+        "api:guarantee-confirm-payment",
+        GUARANTORS,
+        pk(guarantee(GuaranteeStatus.AWAITING_PAYMENT)),
+        method="post",
+        data={"reference": "R1"},
+    ),
+    Route("api:guarantee-issue", GUARANTORS, pk(paid), method="post"),
     Route("api:inspection-list", READERS),
     Route("api:inspection-detail", READERS, pk(inspection)),
 ]
