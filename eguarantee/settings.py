@@ -286,6 +286,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganizationStatusEnum": "eguarantee.accounts.choices.OrgStatus",
         "UserStatusEnum": "eguarantee.accounts.choices.UserStatus",
+        "TemplateStatusEnum": "eguarantee.catalog.choices.TemplateStatus",
+        "ClauseStatusEnum": "eguarantee.guarantors.choices.ClauseStatus",
+        "GuaranteeStatusEnum": "eguarantee.guarantees.choices.GuaranteeStatus",
+        "FilingStatusEnum": "eguarantee.guarantees.choices.FilingStatus",
     },
 }
 
