@@ -38,8 +38,12 @@ EXCLUDED = {
 
 
 def tracked(model):
+    """Every model, except the logs themselves: models that are a trail of their own say so
+    with `changelog_exempt = True` (a guarantee's timeline, the 查验 records)."""
     meta = model._meta
     if meta.abstract or model.__module__ == "__fake__":  # historical models inside migrations
+        return False
+    if getattr(model, "changelog_exempt", False):
         return False
     return meta.app_label != "migrations" and (meta.app_label, meta.model_name) not in EXCLUDED
 

@@ -146,6 +146,8 @@ OTHER_EVENT_LABELS = {
 class GuaranteeEvent(models.Model):
     """The guarantee's own timeline (who, when, what, why), shown to the parties."""
 
+    changelog_exempt = True  # append-only, and itself the trail of the guarantee's changes
+
     guarantee = models.ForeignKey(Guarantee, verbose_name="电子保函", on_delete=models.CASCADE, related_name="events")
     action = models.CharField("操作", max_length=40)
     from_status = models.CharField("原状态", max_length=20, blank=True)
@@ -190,6 +192,8 @@ class GuaranteeEvent(models.Model):
 class Inspection(models.Model):
     """查验记录 (6.3.3): who checked what, when, and what the platform answered."""
 
+    changelog_exempt = True  # a log itself, written once
+
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="查验人", on_delete=models.PROTECT, related_name="+"
     )
@@ -220,6 +224,8 @@ class Inspection(models.Model):
 class NumberSequence(models.Model):
     """The last 保函编号 sequence used per guarantor and year. Taken under a row lock in the
     issuing transaction, so numbers are unique and a rolled-back issue leaves no gap."""
+
+    changelog_exempt = True  # a counter; the numbers it hands out are on the guarantees
 
     guarantor = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()

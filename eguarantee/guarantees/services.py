@@ -341,7 +341,21 @@ def issue(guarantee, *, actor):
     from . import documents, numbering, signing
 
     require_perm(actor, "guarantees.issue_guarantee")
-    locked = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
+    # Everything the document prints comes along in the one query (the lock is on the
+    # guarantee row only: PostgreSQL cannot lock the nullable side of an outer join).
+    locked = (
+        Guarantee.objects.select_for_update(of=("self",))
+        .select_related(
+            "guarantee_type",
+            "applicant",
+            "guarantor__guarantor_profile",
+            "project",
+            "section",
+            "template",
+            "clause",
+        )
+        .get(pk=guarantee.pk)
+    )
     if locked.status != GuaranteeStatus.PAID:
         raise Conflict(f"保函当前状态为“{locked.get_status_display()}”，不能出函。", code="invalid_transition")
     profile = getattr(locked.guarantor, "guarantor_profile", None)

@@ -8,6 +8,7 @@ from pyhanko.sign import fields, signers
 from eguarantee.core import pki
 
 _signers = {}
+SIGNATURE_BYTES = 8192
 
 
 def _signer(credential):
@@ -34,4 +35,7 @@ def sign(pdf_bytes, guarantor, *, reason="出具电子保函"):
         md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
-    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+    # Room for the CMS container, given rather than estimated: pyHanko's estimate signs the
+    # document a first time only to measure the result, which doubles the cost of issuing.
+    # An ECDSA signature with a two-certificate chain takes about 2 KB.
+    return signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=SIGNATURE_BYTES).getvalue()

@@ -80,3 +80,16 @@ def test_two_reviewers_at_once_one_wins(demo_users):
         thread.join()
     assert sorted(outcomes) == ["invalid_transition", "ok"]
     assert GuaranteeEvent.objects.filter(guarantee=guarantee, action="accept").count() == 1
+
+
+def test_the_timeline_is_its_own_trail_not_repeated_in_the_change_log(demo_users):
+    from django.contrib.contenttypes.models import ContentType
+
+    from eguarantee.audit.models import ObjectChange
+
+    guarantee = issued(demo_users, status=GuaranteeStatus.SUBMITTED, number=None)
+    services.transition(guarantee, "accept", actor=demo_users["guarantor_reviewer"])
+    event_type = ContentType.objects.get_for_model(GuaranteeEvent)
+    assert not ObjectChange.objects.filter(content_type=event_type).exists()
+    change = ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(Guarantee)).latest("id")
+    assert change.prechange_data["status"] == "submitted" and change.postchange_data["status"] == "under_review"
