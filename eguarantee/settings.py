@@ -253,6 +253,8 @@ PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH") or None
 PKI_DIR = Path(os.environ.get("PKI_DIR") or VAR_DIR / "pki")
 PKI_DEMO_CA = env_bool("PKI_DEMO_CA", DEBUG)
 PKI_TRUST_ROOTS = [p for p in os.environ.get("PKI_TRUST_ROOTS", "").split(",") if p]
+# SM4 key (32 hex digits) for sealed (密文) guarantees at rest; empty: derived from SECRET_KEY.
+DOCUMENT_SEAL_KEY = os.environ.get("DOCUMENT_SEAL_KEY", "")
 # The platform's public address, printed on guarantees (verification link and QR code).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # 保函编号: {guarantor} short code, {year}, {type} letters (TB 投标, LY 履约 …), {seq} per

@@ -76,6 +76,7 @@ class Guarantee(TimeStampedModel):
     start_date = models.DateField("生效日期")
     end_date = models.DateField("失效日期", db_index=True)
     sealed = models.BooleanField("密文出函", default=False)
+    unsealed_at = models.DateTimeField("解密时间", null=True, blank=True)
     fields = models.JSONField("申请信息", default=dict, blank=True)
     template = models.ForeignKey(
         "catalog.GuaranteeTemplate",
@@ -115,6 +116,7 @@ class Guarantee(TimeStampedModel):
             ("issue_guarantee", "出具保函"),
             ("release_guarantee", "确认提前解保"),
             ("review_filing", "受理保函报送"),
+            ("unseal_guarantee", "发出解密通知"),
         ]
 
     def __str__(self):
@@ -126,6 +128,14 @@ class Guarantee(TimeStampedModel):
     @property
     def is_issued(self):
         return self.status in ISSUED_STATES
+
+    @property
+    def open_to_beneficiary(self):
+        """A sealed guarantee stays closed to the beneficiary until bid opening, or until a
+        decryption notice (解密通知) opens it earlier."""
+        if not self.sealed or self.unsealed_at is not None:
+            return True
+        return self.project is not None and self.project.bid_opening_passed
 
     @property
     def in_force(self):
@@ -140,6 +150,7 @@ OTHER_EVENT_LABELS = {
     "file": "报送主管部门",
     "filing_accepted": "主管部门受理报送",
     "filing_returned": "主管部门退回报送",
+    "unseal": "解密",
 }
 
 

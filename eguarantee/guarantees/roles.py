@@ -13,6 +13,7 @@ GRANTS = {
     "beneficiary_operator": ["guarantees.view_guarantee", "guarantees.release_guarantee"],
     "department_admin": ["guarantees.view_guarantee", "guarantees.review_filing", *INSPECT],
     "department_inspector": ["guarantees.view_guarantee", "guarantees.review_filing", *INSPECT],
-    "platform_admin": ["guarantees.view_guarantee", "guarantees.view_inspection"],
+    "platform_admin": ["guarantees.view_guarantee", "guarantees.view_inspection", "guarantees.unseal_guarantee"],
+    "external_system": ["guarantees.unseal_guarantee"],
     "platform_auditor": ["guarantees.view_guarantee", "guarantees.view_inspection"],
 }

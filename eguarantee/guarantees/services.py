@@ -336,6 +336,7 @@ def issue(guarantee, *, actor):
     from django.core.files.base import ContentFile
 
     from eguarantee.catalog import pdf
+    from eguarantee.core import sealing
     from eguarantee.core.uploads import file_digests
 
     from . import documents, numbering, signing
@@ -373,9 +374,12 @@ def issue(guarantee, *, actor):
         title=locked.template.title or None,
     )
     content = signing.sign(content, locked.guarantor)
-    stored = ContentFile(content, name=f"{locked.number}.pdf")
-    digests = file_digests(stored)
+    # The hashes are of the signed PDF itself: what a holder uploads to verify it.
+    digests = file_digests(ContentFile(content))
     sm3, sha256 = digests["sm3"], digests["sha256"]
+    if locked.sealed:
+        content = sealing.seal(content)
+    stored = ContentFile(content, name=f"{locked.number}.pdf")
     locked.document.save(f"{locked.number}.pdf", stored, save=False)
     changes = {
         "number": locked.number,
@@ -611,3 +615,43 @@ def add_attachment(guarantee, *, actor, key, upload):
 def missing_attachments(guarantee):
     present = set(guarantee.attachments.values_list("key", flat=True))
     return [item["label"] for item in guarantee.guarantee_type.required_attachments if item["key"] not in present]
+
+
+# ---------------------------------------------------------------- sealed guarantees 密文
+
+
+def document_bytes(guarantee, *, user):
+    """The guarantee's PDF for this user. A sealed one is opened for its guarantor and the
+    platform at any time, for the other parties once it is open to the beneficiary."""
+    from eguarantee.core import sealing
+
+    with guarantee.document.open("rb") as handle:
+        data = handle.read()
+    if not sealing.is_sealed(data):
+        return data
+    if not may_open_document(guarantee, user):
+        raise NotAllowed("这是密文保函，开标（或收到解密通知）后方可查看。")
+    return sealing.unseal(data)
+
+
+def may_open_document(guarantee, user):
+    return (
+        not guarantee.sealed
+        or user.is_platform
+        or user.organization_id == guarantee.guarantor_id
+        or guarantee.open_to_beneficiary
+    )
+
+
+@transaction.atomic
+def unseal(guarantee, *, actor, comment=""):
+    """解密通知: the trading centre (or the platform) opens a sealed guarantee before its bid
+    opening time, e.g. when bids are opened early."""
+    require_perm(actor, "guarantees.unseal_guarantee")
+    locked = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
+    if not locked.sealed or locked.unsealed_at is not None:
+        raise Conflict("该保函不是待解密的密文保函。", code="not_sealed")
+    locked.unsealed_at = timezone.now()
+    locked.save(update_fields=["unsealed_at", "updated_at"])
+    _record(locked, "unseal", actor=actor, comment=comment)
+    return locked

@@ -1,13 +1,14 @@
 import io
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView
 
-from eguarantee.core.exceptions import ServiceError
+from eguarantee.core.exceptions import NotAllowed, ServiceError
 from eguarantee.core.scope import scoped_get
 from eguarantee.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ScopedMixin, ServiceFormMixin
 
@@ -248,7 +249,11 @@ class GuaranteeDocumentView(ScopedMixin, View):
         if not guarantee.document:
             raise Http404("该保函尚未出具。")
         request.audit_sensitive = "下载保函"
-        return FileResponse(guarantee.document.open("rb"), as_attachment=True, filename=f"{guarantee.number}.pdf")
+        try:
+            content = services.document_bytes(guarantee, user=request.user)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from None
+        return FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{guarantee.number}.pdf")
 
 
 class GuaranteeMoveView(ObjectActionView):
@@ -401,7 +406,9 @@ class ArchiveView(ScopedMixin, View):
         guarantee = scoped_get(self.get_queryset(), pk)
         request.audit_sensitive = "下载保函档案"
         response = FileResponse(
-            io.BytesIO(archive.bundle(guarantee)), as_attachment=True, filename=archive.name(guarantee)
+            io.BytesIO(archive.bundle(guarantee, user=request.user)),
+            as_attachment=True,
+            filename=archive.name(guarantee),
         )
         response["Content-Type"] = "application/zip"
         return response

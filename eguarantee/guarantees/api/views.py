@@ -1,3 +1,5 @@
+import io
+
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -107,6 +109,16 @@ class GuaranteeViewSet(ReadOnlyScopedViewSet):
     def issue(self, request, pk=None):
         return self._moved(services.issue(self.get_object(), actor=request.user))
 
+    @extend_schema(request=s.ReasonSerializer)
+    @action(detail=True, methods=["post"], permission="guarantees.unseal_guarantee")
+    def unseal(self, request, pk=None):
+        """解密通知 for a sealed guarantee (a trading centre opening bids, or the platform)."""
+        body = s.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._moved(
+            services.unseal(self.get_object(), actor=request.user, comment=body.validated_data["reason"])
+        )
+
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], permission="guarantees.view_guarantee")
     def document(self, request, pk=None):
@@ -114,4 +126,5 @@ class GuaranteeViewSet(ReadOnlyScopedViewSet):
         if not guarantee.document:
             raise Http404("该保函尚未出具。")
         request._request.audit_sensitive = "下载保函"
-        return FileResponse(guarantee.document.open("rb"), as_attachment=True, filename=f"{guarantee.number}.pdf")
+        content = services.document_bytes(guarantee, user=request.user)
+        return FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{guarantee.number}.pdf")

@@ -74,6 +74,10 @@ def paid(o):
     return issued(o.users, status=GuaranteeStatus.PAID, template=_ready_guarantor(o))
 
 
+def sealed(o):
+    return issued(o.users, sealed=True)
+
+
 def filed(o):
     return issued(o.users, filing_status=FilingStatus.FILED)
 
@@ -122,6 +126,7 @@ ROUTES = [
     Route("api:guarantee-detail", PARTIES, pk(guarantee(GuaranteeStatus.ISSUED))),
     Route("api:guarantee-document", PARTIES, pk(with_document)),
     Route("api:guarantee-submit", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT)), method="post", ok=400),
+    Route("api:guarantee-unseal", ADMIN, pk(sealed), method="post", data={"reason": "提前开标"}),
     Route("api:guarantee-accept", GUARANTORS, pk(guarantee(GuaranteeStatus.SUBMITTED)), method="post"),
     Route(
         "api:guarantee-cancel", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT)), method="post", data={"reason": "撤"}
