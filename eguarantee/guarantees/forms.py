@@ -31,7 +31,15 @@ class ApplicationForm(BootstrapForm):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from eguarantee.catalog.choices import APPLICATION_FIELDS
         from eguarantee.catalog.selectors import enabled_types
+
+        from .services import EXTRA_FIELDS
+
+        for key in EXTRA_FIELDS:  # what 履约、支付、质量、农民工工资保函 ask for; the service checks which
+            self.fields[key] = forms.CharField(
+                label=APPLICATION_FIELDS[key], max_length=200, required=False, help_text="按保函类型要求填写"
+            )
         from eguarantee.guarantors.selectors import selectable_guarantors
         from eguarantee.projects.models import Section
         from eguarantee.projects.selectors import projects_for

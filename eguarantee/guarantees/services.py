@@ -9,6 +9,7 @@ import hmac
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from eguarantee.core import events
@@ -154,6 +155,31 @@ def _offer_for(guarantor, guarantee_type, region_code, amount):
     return Offer.objects.get(guarantor=guarantor, guarantee_type=guarantee_type)
 
 
+def _type_fields(guarantee_type, given):
+    """The type's own application fields (合同编号, 缺陷责任期 …): every one it requires filled,
+    nothing it does not know kept."""
+    from eguarantee.catalog.choices import APPLICATION_FIELDS
+
+    own = [key for key in guarantee_type.application_fields if key in EXTRA_FIELDS]
+    values = {key: str(given.get(key) or "").strip()[:200] for key in own}
+    missing = [APPLICATION_FIELDS[key] for key in own if not values[key]]
+    if missing:
+        raise ServiceError(f"请填写：{'、'.join(missing)}。", code="missing_field", field=own[0])
+    return values
+
+
+# Application fields kept in Guarantee.fields (the others are columns of their own).
+EXTRA_FIELDS = (
+    "contract_number",
+    "contract_amount",
+    "contract_period",
+    "payment_schedule",
+    "defects_period",
+    "wage_account",
+    "workers",
+)
+
+
 def _check_terms(guarantee_type, amount, start_date, end_date):
     if amount is None or amount <= 0:
         raise ServiceError("担保金额必须大于0。", code="invalid_amount", field="amount")
@@ -195,6 +221,7 @@ def create_application(
     _check_terms(guarantee_type, amount, start_date, end_date)
     if sealed and not guarantee_type.sealed_allowed:
         raise ServiceError("该保函类型不允许密文出函。", code="sealed_not_allowed", field="sealed")
+    fields = _type_fields(guarantee_type, fields or {})
     project = None
     if guarantee_type.requires_tender or section is not None:
         if section is None:
@@ -252,7 +279,7 @@ def create_application(
         start_date=start_date,
         end_date=end_date,
         sealed=sealed,
-        fields=fields or {},
+        fields=fields,
         created_by=actor,
     )
     GuaranteeEvent.objects.create(
@@ -393,7 +420,41 @@ def issue(guarantee, *, actor):
     issued = transition(locked, "issue", actor=actor, changes=changes, data={"number": locked.number, "sm3": sm3})
     if issued.department_id:
         _file(issued, actor=actor)
+    _notify_issued(issued)
     return issued
+
+
+def _notify_issued(guarantee):
+    """The applicant (in-site message and SMS) and a registered beneficiary (in-site) hear of
+    the issue; delivery happens after commit and never undoes it."""
+    from eguarantee.notifications import services as notify
+
+    text = (
+        f"保函{guarantee.number}（{guarantee.guarantee_type.name}，担保金额{guarantee.amount}元）已由"
+        f"{guarantee.guarantor.name}出具，验真码{guarantee.verification_code}。"
+    )
+    link = reverse("guarantees:guarantee_detail", args=[guarantee.pk])
+    applicant_users = {*_applicant_admins(guarantee.applicant_id), *_users_of(guarantee.created_by_id)}
+    for user in sorted(applicant_users, key=lambda u: u.pk):
+        notify.send_in_site(user, "保函已出具", text, link)
+        if user.mobile:
+            notify.queue_sms(user.mobile, f"【工程担保在线服务平台】{text}", purpose="guarantee_issued")
+    if guarantee.beneficiary_id:
+        for user in _active_users(guarantee.beneficiary_id):
+            notify.send_in_site(user, "收到一份电子保函", text, link)
+
+
+def _users_of(user_id):
+    from eguarantee.accounts.models import User
+
+    return User.objects.filter(pk=user_id, is_active=True)
+
+
+def _active_users(organization_id):
+    from eguarantee.accounts.choices import UserStatus
+    from eguarantee.accounts.models import User
+
+    return User.objects.filter(organization_id=organization_id, status=UserStatus.ACTIVE, is_active=True)
 
 
 # ---------------------------------------------------------------- release 解保 (6.6.8)

@@ -212,7 +212,9 @@ class GuaranteeApplyView(ScopedMixin, ServiceFormMixin, FormView):
         return {key: self.request.GET[key] for key in keys if self.request.GET.get(key)}
 
     def save(self, form):
-        return services.create_application(actor=self.request.user, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        data["fields"] = {key: data.pop(key) for key in services.EXTRA_FIELDS}
+        return services.create_application(actor=self.request.user, **data)
 
 
 class QuoteView(LoginRequiredMixin, PermissionRequiredMixin, View):

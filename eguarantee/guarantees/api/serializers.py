@@ -93,6 +93,7 @@ class GuaranteeSerializer(serializers.ModelSerializer):
             "start_date",
             "end_date",
             "sealed",
+            "fields",
             "issued_at",
             "document_sm3",
             "document_sha256",
@@ -113,6 +114,7 @@ class ApplicationSerializer(serializers.Serializer):
     beneficiary_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     beneficiary_credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
     sealed = serializers.BooleanField(required=False, default=False)
+    fields = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
 
 
 class ApproveSerializer(serializers.Serializer):

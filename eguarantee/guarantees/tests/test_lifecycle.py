@@ -212,3 +212,50 @@ def test_a_missing_required_attachment_stops_the_submission(ready):
         services.add_attachment(guarantee, actor=users["applicant_operator"], key="contract", upload=upload)
     assert exc.value.code == "unknown_attachment"
     assert not guarantee.attachments.exists()
+
+
+def test_a_performance_guarantee_names_its_beneficiary_and_asks_for_the_contract(ready):
+    from eguarantee.guarantors.tests.helpers import offer_for
+
+    offer_for(ready["guarantor"], "performance")
+    beneficiary = ready["users"]["beneficiary_admin"].organization
+    values = {
+        "actor": ready["users"]["applicant_operator"],
+        "guarantee_type": GuaranteeType.objects.get(code="performance"),
+        "guarantor": ready["guarantor"],
+        "amount": Decimal("1000000.00"),
+        "start_date": timezone.localdate(),
+        "end_date": timezone.localdate() + datetime.timedelta(days=365),
+        "beneficiary_name": beneficiary.name,
+        "beneficiary_credit_code": beneficiary.credit_code,
+    }
+    with pytest.raises(ServiceError) as exc:
+        services.create_application(**values, fields={"contract_number": "HT-2026-001"})
+    assert exc.value.code == "missing_field" and "合同金额" in exc.value.message
+    with pytest.raises(ServiceError) as exc:
+        services.create_application(**{**values, "beneficiary_credit_code": "91350200000000000X"}, fields={})
+    assert exc.value.code in ("invalid_credit_code", "missing_field")
+    contract = {"contract_number": "HT-2026-001", "contract_amount": "12000000", "contract_period": "365天", "x": "y"}
+    made = services.create_application(**values, fields=contract)
+    assert made.beneficiary == beneficiary and made.section is None and made.project is None
+    assert made.fields == {"contract_number": "HT-2026-001", "contract_amount": "12000000", "contract_period": "365天"}
+    assert Guarantee.objects.count() == 1
+
+
+def test_issuing_tells_the_applicant_and_the_beneficiary(ready):
+    from eguarantee.notifications.models import InSiteMessage, SmsMessage
+
+    made = services.issue(through_payment(ready, apply(ready)), actor=ready["users"]["guarantor_reviewer"])
+    users = ready["users"]
+    recipients = set(
+        InSiteMessage.objects.filter(title__in=["保函已出具", "收到一份电子保函"]).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert {"applicant_admin", "applicant_operator", "beneficiary_admin", "beneficiary_operator"} <= recipients
+    sms = SmsMessage.objects.filter(purpose="guarantee_issued")
+    assert set(sms.values_list("mobile", flat=True)) == {
+        users["applicant_admin"].mobile,
+        users["applicant_operator"].mobile,
+    }
+    assert made.verification_code in sms.first().content
