@@ -9,3 +9,13 @@ from . import services
 @task()
 def release_expired_job():
     return {"released": services.release_expired()}
+
+
+@task()
+def notify_issued_job(guarantee_id):
+    from .models import Guarantee
+
+    guarantee = Guarantee.objects.select_related("guarantee_type", "guarantor").filter(pk=guarantee_id).first()
+    if guarantee is not None and guarantee.number:
+        services.notify_issued(guarantee)
+    return {"guarantee": guarantee_id}

@@ -420,13 +420,19 @@ def issue(guarantee, *, actor):
     issued = transition(locked, "issue", actor=actor, changes=changes, data={"number": locked.number, "sm3": sm3})
     if issued.department_id:
         _file(issued, actor=actor)
-    _notify_issued(issued)
+    transaction.on_commit(lambda: _enqueue_issued_notice(issued.pk), robust=True)
     return issued
 
 
-def _notify_issued(guarantee):
+def _enqueue_issued_notice(guarantee_id):
+    from .jobs import notify_issued_job
+
+    notify_issued_job.enqueue(guarantee_id)
+
+
+def notify_issued(guarantee):
     """The applicant (in-site message and SMS) and a registered beneficiary (in-site) hear of
-    the issue; delivery happens after commit and never undoes it."""
+    the issue — from the task worker after commit: the messages never slow or undo it."""
     from eguarantee.notifications import services as notify
 
     text = (

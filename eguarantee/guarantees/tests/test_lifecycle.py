@@ -242,10 +242,12 @@ def test_a_performance_guarantee_names_its_beneficiary_and_asks_for_the_contract
     assert Guarantee.objects.count() == 1
 
 
-def test_issuing_tells_the_applicant_and_the_beneficiary(ready):
+def test_issuing_tells_the_applicant_and_the_beneficiary(ready, django_capture_on_commit_callbacks):
     from eguarantee.notifications.models import InSiteMessage, SmsMessage
 
-    made = services.issue(through_payment(ready, apply(ready)), actor=ready["users"]["guarantor_reviewer"])
+    paid = through_payment(ready, apply(ready))
+    with django_capture_on_commit_callbacks(execute=True):
+        made = services.issue(paid, actor=ready["users"]["guarantor_reviewer"])
     users = ready["users"]
     recipients = set(
         InSiteMessage.objects.filter(title__in=["保函已出具", "收到一份电子保函"]).values_list(
