@@ -418,6 +418,12 @@ def issue(guarantee, *, actor):
         "outstanding_amount": locked.amount,
     }
     issued = transition(locked, "issue", actor=actor, changes=changes, data={"number": locked.number, "sm3": sm3})
+    if issued.project_id:
+        # The project is what the guarantee was issued on: from now on it changes only by
+        # the platform administrator, with the old values in the change log.
+        from eguarantee.projects.services import lock_project
+
+        lock_project(issued.project, reason=f"保函{issued.number}已出具")
     if issued.department_id:
         _file(issued, actor=actor)
     transaction.on_commit(lambda: _enqueue_issued_notice(issued.pk), robust=True)

@@ -66,6 +66,8 @@ def test_the_main_path_issues_a_numbered_verifiable_pdf(ready):
     assert issued.number in text and "人民币贰拾万元整" in text and issued.verification_code in text
     assert "本保函为见索即付独立保函" in text  # the clause in force at approval
     assert len(issued.document_sm3) == 64 and len(issued.document_sha256) == 64
+    issued.project.refresh_from_db()
+    assert issued.project.is_locked and issued.number in issued.project.lock_reason  # no more edits
     actions = list(GuaranteeEvent.objects.filter(guarantee=guarantee).values_list("action", flat=True))
     assert actions == ["create", "attach", "submit", "accept", "approve", "confirm_payment", "issue", "file"]
 
