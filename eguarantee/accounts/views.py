@@ -17,6 +17,7 @@ from eguarantee.core.views import (
     ObjectActionView,
     ObjectDeleteView,
     ObjectDetailView,
+    ObjectEditView,
     ObjectListView,
     ScopedMixin,
     ServiceFormMixin,
@@ -24,7 +25,7 @@ from eguarantee.core.views import (
 
 from . import filtersets, forms, selectors, services, tables
 from .choices import OrgStatus
-from .models import Role
+from .models import Organization, Role
 
 MODULE = "平台后台管理"
 
@@ -278,28 +279,14 @@ class OrganizationDetailView(ObjectDetailView):
     list_url_name = "accounts:organization_list"
 
 
-class OrganizationEditView(ScopedMixin, ServiceFormMixin, FormView):
+class OrganizationEditView(ObjectEditView):
+    model = Organization
+    selector = staticmethod(selectors.organizations_for)
+    form_takes_actor = True
     form_class = forms.OrganizationForm
     module_label = MODULE
     page_label = "单位信息"
     list_url_name = "accounts:organization_list"
-
-    def get_permission_required(self):
-        return ["accounts.change_organization" if "pk" in self.kwargs else "accounts.add_organization"]
-
-    def get_object(self):
-        if "pk" not in self.kwargs:
-            return None
-        return scoped_get(selectors.organizations_for(self.request.user), self.kwargs["pk"])
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.get_object()
-        kwargs["actor"] = self.request.user
-        return kwargs
-
-    def get_queryset(self):
-        return selectors.organizations_for(self.request.user)
 
     def save(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k not in form.fields or not form.fields[k].disabled}
@@ -539,29 +526,15 @@ class RoleDetailView(ObjectDetailView):
         return context
 
 
-class RoleEditView(ScopedMixin, ServiceFormMixin, FormView):
+class RoleEditView(ObjectEditView):
+    model = Role
+    selector = staticmethod(selectors.roles_for)
     form_class = forms.RoleForm
     template_name = "accounts/role_form.html"
     module_label = MODULE
     page_label = "角色"
     list_url_name = "accounts:role_list"
     success_message = "角色已保存。"
-
-    def get_permission_required(self):
-        return ["accounts.change_role" if "pk" in self.kwargs else "accounts.add_role"]
-
-    def get_queryset(self):
-        return selectors.roles_for(self.request.user)
-
-    def get_object(self):
-        if "pk" not in self.kwargs:
-            return None
-        return scoped_get(self.get_queryset(), self.kwargs["pk"])
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.get_object()
-        return kwargs
 
     def save(self, form):
         data = {k: form.cleaned_data[k] for k in ("name", "code", "org_type", "description", "enabled")}

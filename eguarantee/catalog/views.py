@@ -3,7 +3,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
-from django.views.generic import FormView
 
 from eguarantee.core.exceptions import ServiceError
 from eguarantee.core.scope import scoped_get
@@ -11,13 +10,14 @@ from eguarantee.core.views import (
     ObjectActionView,
     ObjectDeleteView,
     ObjectDetailView,
+    ObjectEditView,
     ObjectListView,
     ScopedMixin,
-    ServiceFormMixin,
 )
 
 from . import filtersets, forms, placeholders, selectors, services, tables
 from .choices import APPLICATION_FIELDS, TemplateStatus
+from .models import GuaranteeTemplate, GuaranteeType
 
 MODULE = "保函类型管理"
 
@@ -67,22 +67,14 @@ class GuaranteeTypeDetailView(ObjectDetailView):
     list_url_name = "catalog:type_list"
 
 
-class GuaranteeTypeEditView(ScopedMixin, ServiceFormMixin, FormView):
+class GuaranteeTypeEditView(ObjectEditView):
+    model = GuaranteeType
     form_class = forms.GuaranteeTypeForm
     selector = staticmethod(selectors.types_for)
     module_label = MODULE
     page_label = "保函类型"
     list_url_name = "catalog:type_list"
     success_message = "保函类型已保存。"
-
-    def get_permission_required(self):
-        return ["catalog.change_guaranteetype" if "pk" in self.kwargs else "catalog.add_guaranteetype"]
-
-    def get_object(self, queryset=None):
-        return super().get_object() if "pk" in self.kwargs else None
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.get_object()}
 
     def save(self, form):
         return services.save_type(actor=self.request.user, data=form.service_data(), guarantee_type=self.get_object())
@@ -167,7 +159,9 @@ class GuaranteeTemplateDetailView(ObjectDetailView):
         return context
 
 
-class GuaranteeTemplateEditView(ScopedMixin, ServiceFormMixin, FormView):
+class GuaranteeTemplateEditView(ObjectEditView):
+    model = GuaranteeTemplate
+    form_takes_actor = True
     form_class = forms.GuaranteeTemplateForm
     selector = staticmethod(selectors.templates_for)
     template_name = "catalog/template_form.html"
@@ -175,15 +169,6 @@ class GuaranteeTemplateEditView(ScopedMixin, ServiceFormMixin, FormView):
     page_label = "保函模板"
     list_url_name = "catalog:template_list"
     success_message = "模板已保存为草稿。"
-
-    def get_permission_required(self):
-        return ["catalog.change_guaranteetemplate" if "pk" in self.kwargs else "catalog.add_guaranteetemplate"]
-
-    def get_object(self, queryset=None):
-        return super().get_object() if "pk" in self.kwargs else None
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.get_object(), "actor": self.request.user}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(placeholders=placeholders.PLACEHOLDERS, **kwargs)

@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from . import export
@@ -165,6 +165,36 @@ class ServiceFormMixin:
         if hasattr(self.object, "get_absolute_url"):
             return self.object.get_absolute_url()
         return reverse(self.list_url_name)
+
+
+class ObjectEditView(ScopedMixin, ServiceFormMixin, FormView):
+    """Add (no pk in the URL) or change (pk) one object of `model` through its service: the
+    permission follows (`app.add_model` / `app.change_model`), the object is fetched through
+    the selector once, and the form gets it as `instance` (and the user as `actor` when
+    `form_takes_actor`)."""
+
+    model = None
+    form_takes_actor = False
+
+    def get_permission_required(self):
+        verb = "change" if "pk" in self.kwargs else "add"
+        return [f"{self.model._meta.app_label}.{verb}_{self.model._meta.model_name}"]
+
+    def get_object(self, queryset=None):
+        if "pk" not in self.kwargs:
+            return None
+        if not hasattr(self, "_object"):
+            self._object = super().get_object(queryset)
+        return self._object
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "instance": self.get_object()}
+        if self.form_takes_actor:
+            kwargs["actor"] = self.request.user
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.get_object(), **kwargs)
 
 
 class ObjectActionView(LoginRequiredMixin, PermissionRequiredMixin, View):

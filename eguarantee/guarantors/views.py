@@ -1,16 +1,14 @@
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.views import View
-from django.views.generic import FormView
 
-from eguarantee.core.scope import scoped_get
 from eguarantee.core.views import (
     ObjectActionView,
     ObjectDeleteView,
     ObjectDetailView,
+    ObjectEditView,
     ObjectListView,
     ScopedMixin,
-    ServiceFormMixin,
 )
 
 from . import figures, filtersets, forms, selectors, services, tables
@@ -29,38 +27,16 @@ def _yuan(value):
     return f"{value:,.2f} 元" if value is not None else None
 
 
-class EditView(ScopedMixin, ServiceFormMixin, FormView):
-    """Add (no pk) and change (pk) of one model through its service."""
+class EditView(ObjectEditView):
+    """Add (no pk) and change (pk) of one of the module's models through its service."""
 
-    model = None
-
-    def get_permission_required(self):
-        verb = "change" if "pk" in self.kwargs else "add"
-        return [f"guarantors.{verb}_{self.model._meta.model_name}"]
-
-    def get_object(self, queryset=None):
-        if "pk" not in self.kwargs:
-            return None
-        if not hasattr(self, "_object"):
-            self._object = scoped_get(self.get_queryset(), self.kwargs["pk"])
-        return self._object
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.get_object()
-        kwargs["actor"] = self.request.user
-        return kwargs
+    form_takes_actor = True
 
     def get_initial(self):
         initial = super().get_initial()
         if "guarantor" in self.request.GET:
             initial["guarantor"] = self.request.GET["guarantor"]
         return initial
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["object"] = self.get_object()
-        return context
 
     def data(self, form):
         return {k: v for k, v in form.cleaned_data.items() if not form.fields[k].disabled}
