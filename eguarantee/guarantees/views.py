@@ -1,10 +1,11 @@
 import io
+from functools import cache
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.views import View
 from django.views.generic import FormView
 
@@ -111,20 +112,25 @@ GUARANTEE_DETAIL = [
     ("申请时间", "created_at"),
 ]
 
-# action → (url name, permission) for the buttons a party sees on the detail page
+# move → the page that makes it (its view class says which permission it needs)
 ACTIONS = {
-    "submit": ("guarantees:guarantee_submit", "guarantees.change_guarantee"),
-    "cancel": ("guarantees:guarantee_cancel", "guarantees.change_guarantee"),
-    "accept": ("guarantees:guarantee_accept", "guarantees.review_guarantee"),
-    "approve": ("guarantees:guarantee_approve", "guarantees.review_guarantee"),
-    "reject": ("guarantees:guarantee_reject", "guarantees.review_guarantee"),
-    "confirm_payment": ("guarantees:guarantee_confirm_payment", "guarantees.review_guarantee"),
-    "issue": ("guarantees:guarantee_issue", "guarantees.issue_guarantee"),
-    "confirm_release": ("guarantees:guarantee_release", "guarantees.release_guarantee"),
-    "request_surrender": ("guarantees:surrender_request", "guarantees.change_guarantee"),
-    "surrender": ("guarantees:surrender_approve", "guarantees.review_guarantee"),
-    "refuse_surrender": ("guarantees:surrender_refuse", "guarantees.review_guarantee"),
+    "submit": "guarantees:guarantee_submit",
+    "cancel": "guarantees:guarantee_cancel",
+    "accept": "guarantees:guarantee_accept",
+    "approve": "guarantees:guarantee_approve",
+    "reject": "guarantees:guarantee_reject",
+    "confirm_payment": "guarantees:guarantee_confirm_payment",
+    "issue": "guarantees:guarantee_issue",
+    "confirm_release": "guarantees:guarantee_release",
+    "request_surrender": "guarantees:surrender_request",
+    "surrender": "guarantees:surrender_approve",
+    "refuse_surrender": "guarantees:surrender_refuse",
 }
+
+
+@cache
+def _permission_of(url_name):
+    return resolve(reverse(url_name, args=[1])).func.view_class.permission_required
 
 
 def available_actions(guarantee, user):
@@ -134,8 +140,8 @@ def available_actions(guarantee, user):
         if move.action not in ACTIONS or move.party == workflow.SYSTEM:
             continue
         field = services.PARTY_FIELDS[move.party]
-        url_name, permission = ACTIONS[move.action]
-        if user.organization_id == getattr(guarantee, field) and user.has_perm(permission):
+        url_name = ACTIONS[move.action]
+        if user.organization_id == getattr(guarantee, field) and user.has_perm(_permission_of(url_name)):
             result.append((move.label, reverse(url_name, args=[guarantee.pk])))
     return result
 
