@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from .choices import OrgStatus, OrgType
+from .choices import OrgStatus, OrgType, UserStatus
 from .models import Organization, Role, User
 
 
@@ -53,10 +53,16 @@ def find_login_user(identifier):
     )
 
 
+def role_holders(role_code, organization=None):
+    """Active users holding the (enabled) role, of one organization when given: who is told
+    of what concerns that role."""
+    users = User.objects.filter(
+        is_active=True, status=UserStatus.ACTIVE, groups__role__code=role_code, groups__role__enabled=True
+    )
+    if organization is not None:
+        users = users.filter(organization=organization)
+    return users.distinct()
+
+
 def platform_admins():
-    return User.objects.filter(
-        organization__org_type=OrgType.PLATFORM,
-        is_active=True,
-        groups__role__code="platform_admin",
-        groups__role__enabled=True,
-    ).distinct()
+    return role_holders("platform_admin").filter(organization__org_type=OrgType.PLATFORM)

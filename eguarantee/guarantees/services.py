@@ -535,15 +535,9 @@ def _by_applicant(batch):
 
 
 def _applicant_admins(organization_id):
-    from eguarantee.accounts.choices import UserStatus
-    from eguarantee.accounts.models import User
+    from eguarantee.accounts.selectors import role_holders
 
-    return User.objects.filter(
-        organization_id=organization_id,
-        status=UserStatus.ACTIVE,
-        is_active=True,
-        groups__role__code="applicant_admin",
-    ).distinct()
+    return role_holders("applicant_admin", organization_id)
 
 
 def confirm_release(guarantee, *, actor, comment=""):

@@ -8,12 +8,12 @@ clauses, never qualification certificates."""
 
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
 from eguarantee.accounts.choices import OrgStatus, OrgType
 from eguarantee.accounts.models import Organization
+from eguarantee.accounts.selectors import role_holders
 from eguarantee.accounts.validators import jurisdiction_prefix
 from eguarantee.core import regions
 
@@ -83,16 +83,7 @@ def sees_figures(user, guarantor_id):
 
 def guarantor_admins(organization):
     """Active users of the organization holding the (enabled) guarantor administrator role."""
-    return (
-        get_user_model()
-        .objects.filter(
-            organization=organization,
-            is_active=True,
-            groups__role__code="guarantor_admin",
-            groups__role__enabled=True,
-        )
-        .distinct()
-    )
+    return role_holders("guarantor_admin", organization)
 
 
 def region_covered_q(region_code, field="regions"):
