@@ -7,13 +7,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from eguarantee.catalog.models import GuaranteeType
+from eguarantee.guarantors.demo import DEMO_PDF
 from eguarantee.projects.demo import DEMO_NUMBER
 from eguarantee.projects.models import Section
 
 from . import services
 from .models import Guarantee
-
-DEMO_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 def seed_demo(users):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from eguarantee.accounts import demo
+from eguarantee.accounts.tests.helpers import PDF_BYTES
 from eguarantee.core.testing_browser import login
 from eguarantee.guarantees.choices import FilingStatus, GuaranteeStatus
 from eguarantee.guarantees.models import Guarantee
@@ -41,7 +42,7 @@ def test_bid_guarantee_from_application_to_release(page, ready, assert_styled, t
     page.get_by_role("button", name="保存").click()
     page.get_by_text("保函申请已保存").wait_for()
     notice = tmp_path / "招标公告.pdf"
-    notice.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    notice.write_bytes(PDF_BYTES)
     page.get_by_role("link", name="上传附件").click()
     page.select_option("#id_key", label="招标公告")
     page.set_input_files("#id_file", str(notice))
@@ -121,7 +122,7 @@ def test_contract_guarantees_from_application_to_release(page, ready, tmp_path, 
     page.get_by_role("button", name="保存").click()
     page.get_by_text("保函申请已保存").wait_for()
     attachment = tmp_path / "attachment.pdf"
-    attachment.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    attachment.write_bytes(PDF_BYTES)
     for item in guarantee_type.required_attachments:
         page.get_by_role("link", name="上传附件").click()
         page.select_option("#id_key", label=item["label"])

@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
+from eguarantee.accounts.tests.helpers import PDF_BYTES as PDF
 from eguarantee.catalog import placeholders
 from eguarantee.catalog.models import GuaranteeType
 from eguarantee.core.exceptions import Conflict, NotAllowed, ServiceError
@@ -20,7 +21,6 @@ from eguarantee.guarantees.choices import GuaranteeStatus
 from eguarantee.guarantees.models import Guarantee, GuaranteeEvent
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 def apply(ready, **overrides):

@@ -11,11 +11,10 @@ from django.utils import timezone
 from eguarantee.accounts import demo
 from eguarantee.accounts.choices import OrgStatus, OrgType
 from eguarantee.accounts.models import Organization, Role, User
+from eguarantee.accounts.tests.helpers import PDF_BYTES
 from eguarantee.catalog.models import GuaranteeType
 from eguarantee.guarantors.choices import ClauseStatus
 from eguarantee.guarantors.models import Clause, GuarantorProfile, Offer, Qualification
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 def today():
