@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "eguarantee.projects",
     # business
     "eguarantee.guarantees",
+    "eguarantee.payments",
+    "eguarantee.settlement",
+    "eguarantee.credit",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,9 @@ api_patterns = [
     path("", include("eguarantee.projects.api.urls")),
     path("", include("eguarantee.departments.api.urls")),
     path("", include("eguarantee.guarantees.api.urls")),
+    path("", include("eguarantee.payments.api.urls")),
+    path("", include("eguarantee.settlement.api.urls")),
+    path("", include("eguarantee.credit.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +29,9 @@ urlpatterns = [
     path("projects/", include("eguarantee.projects.urls")),
     path("departments/", include("eguarantee.departments.urls")),
     path("guarantees/", include("eguarantee.guarantees.urls")),
+    path("payments/", include("eguarantee.payments.urls")),
+    path("settlement/", include("eguarantee.settlement.urls")),
+    path("credit/", include("eguarantee.credit.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
