@@ -6,7 +6,7 @@ from eguarantee.core.forms import BootstrapForm, BootstrapModelForm
 
 from .choices import SELF_REGISTERING_TYPES
 from .models import Organization, Role, User
-from .validators import validate_credit_code, validate_mobile, validate_region_code
+from .validators import validate_bank_account, validate_credit_code, validate_mobile, validate_region_code
 
 
 class LoginForm(BootstrapForm):
@@ -38,6 +38,10 @@ class RegistrationForm(ConfirmPasswordMixin, BootstrapForm):
     region_code = forms.CharField(label="行政区划代码", max_length=6, validators=[validate_region_code])
     address = forms.CharField(label="单位地址", max_length=300, required=False)
     legal_representative = forms.CharField(label="法定代表人", max_length=50, required=False)
+    basic_account_bank = forms.CharField(label="基本账户开户银行", max_length=100, required=False)
+    basic_account_number = forms.CharField(
+        label="基本账户账号", max_length=32, required=False, validators=[validate_bank_account]
+    )
     business_licence = forms.FileField(label="营业执照（PDF/JPG/PNG，不超过10MB）")
     full_name = forms.CharField(label="联系人姓名", max_length=50)
     mobile = forms.CharField(label="手机号码", max_length=11, validators=[validate_mobile])
@@ -88,6 +92,8 @@ class OrganizationForm(BootstrapModelForm):
             "region_code",
             "address",
             "legal_representative",
+            "basic_account_bank",
+            "basic_account_number",
             "contact_name",
             "contact_phone",
             "contact_email",

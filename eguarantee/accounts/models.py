@@ -7,7 +7,13 @@ from django.utils import timezone
 from eguarantee.core.models import TimeStampedModel
 
 from .choices import OrgStatus, OrgType, SmsPurpose, UserStatus
-from .validators import jurisdiction_prefix, validate_credit_code, validate_mobile, validate_region_code
+from .validators import (
+    jurisdiction_prefix,
+    validate_bank_account,
+    validate_credit_code,
+    validate_mobile,
+    validate_region_code,
+)
 
 
 def licence_path(instance, filename):
@@ -25,6 +31,11 @@ class Organization(TimeStampedModel):
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
     contact_email = models.EmailField("联系邮箱", blank=True)
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
+    # 基本存款账户: what collusion checks compare (several bidders paying from one account).
+    basic_account_bank = models.CharField("基本账户开户银行", max_length=100, blank=True)
+    basic_account_number = models.CharField(
+        "基本账户账号", max_length=32, blank=True, db_index=True, validators=[validate_bank_account]
+    )
     business_licence = models.FileField("营业执照", upload_to=licence_path, blank=True)
     licence_sha256 = models.CharField("营业执照SHA-256", max_length=64, blank=True)
     licence_sm3 = models.CharField("营业执照SM3", max_length=64, blank=True)

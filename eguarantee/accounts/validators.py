@@ -41,3 +41,13 @@ def jurisdiction_prefix(region_code):
     while code.endswith("00") and len(code) > 2:
         code = code[:-2]
     return code
+
+
+BANK_ACCOUNT = re.compile(r"^\d{8,32}$")
+
+
+def validate_bank_account(value):
+    """Chinese bank account numbers are 8 to 32 digits (no spaces: the collusion check
+    compares them exactly)."""
+    if not BANK_ACCOUNT.match(value or ""):
+        raise ValidationError("银行账号应为8至32位数字，不含空格。", code="invalid_bank_account")

@@ -90,7 +90,16 @@ class RegisterView(FormView):
             org, _ = services.register_organization(
                 organization={
                     k: data[k]
-                    for k in ("org_type", "name", "credit_code", "region_code", "address", "legal_representative")
+                    for k in (
+                        "org_type",
+                        "name",
+                        "credit_code",
+                        "region_code",
+                        "address",
+                        "legal_representative",
+                        "basic_account_bank",
+                        "basic_account_number",
+                    )
                 }
                 | {"contact_name": data["full_name"], "contact_phone": data["mobile"], "contact_email": data["email"]},
                 user={k: data[k] for k in ("username", "full_name", "mobile", "email")},
@@ -244,6 +253,8 @@ ORG_DETAIL = [
     ("行政区划代码", "region_code"),
     ("地址", "address"),
     ("法定代表人", "legal_representative"),
+    ("基本账户开户银行", "basic_account_bank"),
+    ("基本账户账号", "basic_account_number"),
     ("联系人", "contact_name"),
     ("联系电话", "contact_phone"),
     ("联系邮箱", "contact_email"),

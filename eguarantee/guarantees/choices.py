@@ -57,3 +57,25 @@ class InspectionResult(models.TextChoices):
     GENUINE_INACTIVE = "genuine_inactive", "真实但已失效"
     NOT_FOUND = "not_found", "未找到"
     MISMATCH = "mismatch", "验真码不符"
+
+
+class CollusionBasis(models.TextChoices):
+    """What two applicants on one section were found to share (围标串标 warning signs)."""
+
+    SHARED_ACCOUNT = "shared_account", "共用基本账户"
+    SHARED_LEGAL_REPRESENTATIVE = "shared_legal_representative", "同一法定代表人"
+
+
+class AmendmentStatus(models.TextChoices):
+    """保函变更 (SWIFT MT767 in spirit): the applicant asks, the guarantor agrees, the
+    beneficiary accepts; only then is a new version of the document issued."""
+
+    REQUESTED = "requested", "待保证人审核"
+    APPROVED = "approved", "待受益人确认"
+    EFFECTIVE = "effective", "已生效"
+    REFUSED = "refused", "保证人不同意"
+    DECLINED = "declined", "受益人不接受"
+    WITHDRAWN = "withdrawn", "申请人已撤回"
+
+
+OPEN_AMENDMENT_STATES = (AmendmentStatus.REQUESTED, AmendmentStatus.APPROVED)

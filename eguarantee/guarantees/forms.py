@@ -133,3 +133,51 @@ class QuoteForm(BootstrapForm):
             raise forms.ValidationError("请选择项目标段，或填写有效的行政区划代码。")
         data["region"] = region
         return data
+
+
+class EditApplicationForm(BootstrapForm):
+    """What the applicant may change in a draft (type, project and section stay)."""
+
+    guarantor = forms.ModelChoiceField(label="保证人", queryset=None)
+    amount = forms.DecimalField(label="担保金额（元）", max_digits=18, decimal_places=2, min_value=0)
+    start_date = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label="失效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    sealed = forms.BooleanField(label="密文出函", required=False)
+
+    def __init__(self, *args, guarantee=None, **kwargs):
+        from eguarantee.catalog.choices import APPLICATION_FIELDS
+        from eguarantee.guarantors.selectors import selectable_guarantors
+
+        from .services import EXTRA_FIELDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["guarantor"].queryset = selectable_guarantors()
+        for key in guarantee.guarantee_type.application_fields:
+            if key in EXTRA_FIELDS:
+                self.fields[key] = forms.CharField(label=APPLICATION_FIELDS[key], max_length=200)
+
+
+class InfoRequestForm(BootstrapForm):
+    comment = forms.CharField(label="需要补充的资料", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AmendmentForm(BootstrapForm):
+    new_amount = forms.DecimalField(
+        label="变更后担保金额（元）",
+        max_digits=18,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text="不变更请留空",
+    )
+    new_end_date = forms.DateField(
+        label="变更后失效日期", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="不变更请留空"
+    )
+    reason = forms.CharField(label="变更原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AmendmentApproveForm(BootstrapForm):
+    additional_premium = forms.DecimalField(
+        label="应补保费（元）", max_digits=18, decimal_places=2, min_value=0, required=False
+    )
+    comment = forms.CharField(label="审核意见", max_length=500, required=False)

@@ -19,3 +19,11 @@ def notify_issued_job(guarantee_id):
     if guarantee is not None and guarantee.number:
         services.notify_issued(guarantee)
     return {"guarantee": guarantee_id}
+
+
+@task()
+def notify_collusion_job(warning_ids):
+    from . import collusion
+
+    collusion.notify(warning_ids)
+    return {"warnings": len(warning_ids)}

@@ -18,7 +18,14 @@ register(
                     Action("guarantees.review_guarantee", "审核/确认收款"),
                     Action("guarantees.issue_guarantee", "出函"),
                     Action("guarantees.release_guarantee", "确认提前解保"),
+                    Action("guarantees.accept_amendment", "确认保函变更"),
                 ],
+            ),
+            Page(
+                "串标预警",
+                "guarantees:collusion_list",
+                "guarantees.view_collusionwarning",
+                icon="bi-exclamation-triangle",
             ),
         ],
     )

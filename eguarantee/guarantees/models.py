@@ -5,7 +5,16 @@ from django.utils import timezone
 
 from eguarantee.core.models import TimeStampedModel
 
-from .choices import IN_FORCE_STATES, ISSUED_STATES, FilingStatus, GuaranteeStatus, InspectionResult
+from .choices import (
+    IN_FORCE_STATES,
+    ISSUED_STATES,
+    OPEN_AMENDMENT_STATES,
+    AmendmentStatus,
+    CollusionBasis,
+    FilingStatus,
+    GuaranteeStatus,
+    InspectionResult,
+)
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -151,6 +160,13 @@ OTHER_EVENT_LABELS = {
     "filing_accepted": "主管部门受理报送",
     "filing_returned": "主管部门退回报送",
     "unseal": "解密",
+    "edit": "修改申请",
+    "amend_request": "申请变更",
+    "amend_approve": "保证人同意变更",
+    "amend_refuse": "保证人不同意变更",
+    "amend_accept": "受益人接受变更，出具新版本保函",
+    "amend_decline": "受益人不接受变更",
+    "amend_withdraw": "撤回变更申请",
 }
 
 
@@ -282,3 +298,100 @@ class GuaranteeAttachment(models.Model):
 
     def __str__(self):
         return f"{self.label}：{self.original_name}"
+
+
+class GuaranteeDocument(models.Model):
+    """One version of the issued document. An amendment issues a new version; the old one is
+    kept, marked superseded, so a holder of it can still be told what became of it."""
+
+    changelog_exempt = True  # append-only; the versions themselves are the history
+
+    guarantee = models.ForeignKey(Guarantee, verbose_name="电子保函", on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveSmallIntegerField("版本")
+    file = models.FileField("保函文件", upload_to="guarantees/%Y/%m/", max_length=255)
+    sm3 = models.CharField("SM3", max_length=64)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    amount = models.DecimalField("担保金额（元）", **MONEY)
+    end_date = models.DateField("失效日期")
+    issued_at = models.DateTimeField("出具时间")
+    superseded_at = models.DateTimeField("被替代时间", null=True, blank=True)
+    amendment = models.ForeignKey(
+        "Amendment", verbose_name="保函变更", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "保函文件版本"
+        verbose_name_plural = "保函文件版本"
+        ordering = ["guarantee_id", "version"]
+        default_permissions = ("view",)
+        constraints = [models.UniqueConstraint(fields=["guarantee", "version"], name="guarantee_document_version")]
+
+    def __str__(self):
+        return f"{self.guarantee}（第{self.version}版）"
+
+
+class Amendment(TimeStampedModel):
+    """保函变更: a new end date and/or a new amount for an issued guarantee."""
+
+    guarantee = models.ForeignKey(
+        Guarantee, verbose_name="电子保函", on_delete=models.CASCADE, related_name="amendments"
+    )
+    sequence = models.PositiveSmallIntegerField("变更序号")
+    status = models.CharField(
+        "状态", max_length=20, choices=AmendmentStatus.choices, default=AmendmentStatus.REQUESTED, db_index=True
+    )
+    old_amount = models.DecimalField("原担保金额（元）", **MONEY)
+    new_amount = models.DecimalField("变更后担保金额（元）", **MONEY)
+    old_end_date = models.DateField("原失效日期")
+    new_end_date = models.DateField("变更后失效日期")
+    reason = models.TextField("变更原因")
+    additional_premium = models.DecimalField("应补保费（元）", null=True, blank=True, **MONEY)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "保函变更"
+        verbose_name_plural = "保函变更"
+        ordering = ["guarantee_id", "sequence"]
+        permissions = [("accept_amendment", "确认保函变更")]
+        constraints = [models.UniqueConstraint(fields=["guarantee", "sequence"], name="amendment_sequence")]
+
+    def __str__(self):
+        return f"{self.guarantee}第{self.sequence}次变更"
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_AMENDMENT_STATES
+
+
+class CollusionWarning(models.Model):
+    """围标串标 warning: two applicants for the same section share a basic account or a legal
+    representative. Raised when the later application is submitted; the guarantors and the
+    department are told, the applicants are not."""
+
+    changelog_exempt = True  # written once by the platform, never edited
+
+    section = models.ForeignKey(
+        "projects.Section", verbose_name="标段", on_delete=models.CASCADE, related_name="collusion_warnings"
+    )
+    guarantee = models.ForeignKey(
+        Guarantee, verbose_name="触发的保函申请", on_delete=models.CASCADE, related_name="collusion_warnings"
+    )
+    other = models.ForeignKey(Guarantee, verbose_name="关联的保函申请", on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField("预警依据", max_length=40, choices=CollusionBasis.choices)
+    shared_value = models.CharField("相同信息", max_length=100)
+    created_at = models.DateTimeField("预警时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "串标预警"
+        verbose_name_plural = "串标预警"
+        ordering = ["-created_at", "-id"]
+        default_permissions = ("view",)
+        constraints = [models.UniqueConstraint(fields=["guarantee", "other", "basis"], name="collusion_warning_once")]
+
+    def __str__(self):
+        return f"{self.section}：{self.get_basis_display()}"
+
+    def get_absolute_url(self):
+        return reverse("guarantees:guarantee_detail", args=[self.guarantee_id])

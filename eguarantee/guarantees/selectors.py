@@ -48,6 +48,30 @@ def filed_with(user):
     return qs.filter(department__in=jurisdiction_departments(user))
 
 
+def collusion_warnings_for(user):
+    """串标预警: the guarantors of either application, the department in charge, the
+    platform; never the applicants."""
+    from .models import CollusionWarning
+
+    qs = CollusionWarning.objects.select_related(
+        "section__project", "guarantee__applicant", "guarantee__guarantor", "other__applicant", "other__guarantor"
+    )
+    if user.is_platform:
+        return qs
+    org = user.organization_id
+    scope = Q(guarantee__guarantor_id=org) | Q(other__guarantor_id=org)
+    departments = list(jurisdiction_departments(user).values_list("pk", flat=True))
+    if departments:
+        scope |= Q(guarantee__department_id__in=departments)
+    return qs.filter(scope)
+
+
+def amendments_for(user):
+    from .models import Amendment
+
+    return Amendment.objects.filter(guarantee__in=guarantees_for(user)).select_related("guarantee")
+
+
 def guarantor_quotes(guarantee_type, region_code, amount, *, sort="premium"):
     """The guarantors an applicant may choose for this type, region and amount, each with
     its premium for the amount, rate range, minimum premium, turnaround and credit rating

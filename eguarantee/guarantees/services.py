@@ -252,14 +252,7 @@ def create_application(
         department = None
     offer = _offer_for(guarantor, guarantee_type, region_code, amount)
     if section is not None:
-        duplicate = Guarantee.objects.filter(
-            applicant=actor.organization, section=section, guarantee_type=guarantee_type, status__in=LIVE_STATES
-        )
-        if duplicate.exists():
-            raise Conflict(
-                f"本单位在该标段已有一份未结束的{guarantee_type.name}申请（{duplicate.first()}），不能重复申请。",
-                code="duplicate_application",
-            )
+        _refuse_duplicate(actor.organization_id, section.pk, guarantee_type)
     from . import numbering
 
     guarantee = Guarantee.objects.create(
@@ -289,13 +282,87 @@ def create_application(
     return guarantee
 
 
+@transaction.atomic
+def update_application(guarantee, *, actor, guarantor, amount, start_date, end_date, sealed=False, fields=None):
+    """The applicant edits a draft, or an application sent back for more information. The
+    type, project and section stay: a different one is a different application."""
+    require_perm(actor, "guarantees.change_guarantee")
+    locked = Guarantee.objects.select_for_update().select_related("guarantee_type", "project").get(pk=guarantee.pk)
+    _require_party(actor, locked, workflow.APPLICANT)
+    if locked.status not in EDITABLE_STATES:
+        raise Conflict(f"保函当前状态为“{locked.get_status_display()}”，不能修改申请。", code="invalid_transition")
+    guarantee_type = locked.guarantee_type
+    _check_terms(guarantee_type, amount, start_date, end_date)
+    if sealed and not guarantee_type.sealed_allowed:
+        raise ServiceError("该保函类型不允许密文出函。", code="sealed_not_allowed", field="sealed")
+    region_code = locked.project.region_code if locked.project else locked.applicant.region_code
+    offer = _offer_for(guarantor, guarantee_type, region_code, amount)
+    changed = {
+        "guarantor": guarantor,
+        "amount": amount,
+        "start_date": start_date,
+        "end_date": end_date,
+        "sealed": sealed,
+        "fields": _type_fields(guarantee_type, fields or {}),
+        "rate": offer.rate_min,
+    }
+    for field, value in changed.items():
+        setattr(locked, field, value)
+    locked.save()
+    _record(locked, "edit", actor=actor)
+    return locked
+
+
+@transaction.atomic
 def submit(guarantee, *, actor, comment=""):
     """Only a complete application goes to the guarantor: every required attachment is there."""
+    return _send_to_guarantor(guarantee, "submit", actor=actor, comment=comment)
+
+
+@transaction.atomic
+def resubmit(guarantee, *, actor, comment=""):
+    """补充资料后重新提交: back to the guarantor with what it asked for."""
+    return _send_to_guarantor(guarantee, "resubmit", actor=actor, comment=comment)
+
+
+def _send_to_guarantor(guarantee, action, *, actor, comment):
     require_perm(actor, "guarantees.change_guarantee")
     missing = missing_attachments(guarantee)
     if missing:
         raise ServiceError(f"请先上传必需的附件：{'、'.join(missing)}。", code="missing_attachment")
-    return transition(guarantee, "submit", actor=actor, comment=comment)
+    moved = transition(guarantee, action, actor=actor, comment=comment)
+    from .collusion import check_collusion
+
+    check_collusion(moved)
+    return moved
+
+
+def request_info(guarantee, *, actor, comment):
+    """The guarantor sends the application back to the applicant, saying what is missing."""
+    require_perm(actor, "guarantees.review_guarantee")
+    if not (comment or "").strip():
+        raise ServiceError("请写明需要补充的资料。", code="comment_required", field="comment")
+    return transition(guarantee, "request_info", actor=actor, comment=comment.strip())
+
+
+def revise(guarantee, *, actor):
+    """A rejected application becomes a draft again, for the applicant to mend and resubmit
+    — unless the applicant has since applied afresh for the same section and type."""
+    require_perm(actor, "guarantees.change_guarantee")
+    if guarantee.section_id is not None:
+        _refuse_duplicate(guarantee.applicant_id, guarantee.section_id, guarantee.guarantee_type)
+    return transition(guarantee, "revise", actor=actor)
+
+
+def _refuse_duplicate(applicant_id, section_id, guarantee_type):
+    duplicate = Guarantee.objects.filter(
+        applicant_id=applicant_id, section_id=section_id, guarantee_type=guarantee_type, status__in=LIVE_STATES
+    ).first()
+    if duplicate is not None:
+        raise Conflict(
+            f"本单位在该标段已有一份未结束的{guarantee_type.name}申请（{duplicate}），不能重复申请。",
+            code="duplicate_application",
+        )
 
 
 def accept(guarantee, *, actor, comment=""):
@@ -360,18 +427,48 @@ def cancel(guarantee, *, actor, reason=""):
 def issue(guarantee, *, actor):
     """保函编号 (no gaps, under lock), 验真码, the PDF from the frozen template signed by
     the guarantor (PAdES), and the signed file's SM3 and SHA-256."""
-    from django.core.files.base import ContentFile
-
-    from eguarantee.catalog import pdf
-    from eguarantee.core import sealing
-    from eguarantee.core.uploads import file_digests
-
-    from . import documents, numbering, signing
+    from . import numbering
 
     require_perm(actor, "guarantees.issue_guarantee")
-    # Everything the document prints comes along in the one query (the lock is on the
-    # guarantee row only: PostgreSQL cannot lock the nullable side of an outer join).
-    locked = (
+    locked = _lock_for_document(guarantee)
+    if locked.status != GuaranteeStatus.PAID:
+        raise Conflict(f"保函当前状态为“{locked.get_status_display()}”，不能出函。", code="invalid_transition")
+    profile = getattr(locked.guarantor, "guarantor_profile", None)
+    if profile is None or not profile.short_code:
+        raise Conflict("保证人尚未设置机构简码，不能生成保函编号。", code="no_short_code")
+    if locked.template is None:
+        raise Conflict("审核通过时未确定保函模板，不能出函。", code="no_template")
+    locked.number = numbering.guarantee_number(locked, profile.short_code)
+    locked.verification_code = numbering.verification_code()
+    locked.issued_at = timezone.now()
+    sm3, sha256 = _produce_document(locked, f"{locked.number}.pdf")
+    changes = {
+        "number": locked.number,
+        "verification_code": locked.verification_code,
+        "issued_at": locked.issued_at,
+        "document": locked.document,
+        "document_sm3": sm3,
+        "document_sha256": sha256,
+        "outstanding_amount": locked.amount,
+    }
+    issued = transition(locked, "issue", actor=actor, changes=changes, data={"number": locked.number, "sm3": sm3})
+    _add_version(issued, 1)
+    if issued.project_id:
+        # The project is what the guarantee was issued on: from now on it changes only by
+        # the platform administrator, with the old values in the change log.
+        from eguarantee.projects.services import lock_project
+
+        lock_project(issued.project, reason=f"保函{issued.number}已出具")
+    if issued.department_id:
+        _file(issued, actor=actor)
+    transaction.on_commit(lambda: _enqueue_issued_notice(issued.pk), robust=True)
+    return issued
+
+
+def _lock_for_document(guarantee):
+    """Everything the document prints comes along in the one query (the lock is on the
+    guarantee row only: PostgreSQL cannot lock the nullable side of an outer join)."""
+    return (
         Guarantee.objects.select_for_update(of=("self",))
         .select_related(
             "guarantee_type",
@@ -384,50 +481,48 @@ def issue(guarantee, *, actor):
         )
         .get(pk=guarantee.pk)
     )
-    if locked.status != GuaranteeStatus.PAID:
-        raise Conflict(f"保函当前状态为“{locked.get_status_display()}”，不能出函。", code="invalid_transition")
-    profile = getattr(locked.guarantor, "guarantor_profile", None)
-    if profile is None or not profile.short_code:
-        raise Conflict("保证人尚未设置机构简码，不能生成保函编号。", code="no_short_code")
-    if locked.template is None:
-        raise Conflict("审核通过时未确定保函模板，不能出函。", code="no_template")
-    locked.number = numbering.guarantee_number(locked, profile.short_code)
-    locked.verification_code = numbering.verification_code()
-    locked.issued_at = timezone.now()
-    content = pdf.render_guarantee_pdf(
-        locked.template.body,
-        documents.values_for(locked),
-        guarantor_name=locked.guarantor.name,
-        title=locked.template.title or None,
-    )
-    content = signing.sign(content, locked.guarantor)
-    # The hashes are of the signed PDF itself: what a holder uploads to verify it.
-    digests = file_digests(ContentFile(content))
-    sm3, sha256 = digests["sm3"], digests["sha256"]
-    if locked.sealed:
-        content = sealing.seal(content)
-    stored = ContentFile(content, name=f"{locked.number}.pdf")
-    locked.document.save(f"{locked.number}.pdf", stored, save=False)
-    changes = {
-        "number": locked.number,
-        "verification_code": locked.verification_code,
-        "issued_at": locked.issued_at,
-        "document": locked.document,
-        "document_sm3": sm3,
-        "document_sha256": sha256,
-        "outstanding_amount": locked.amount,
-    }
-    issued = transition(locked, "issue", actor=actor, changes=changes, data={"number": locked.number, "sm3": sm3})
-    if issued.project_id:
-        # The project is what the guarantee was issued on: from now on it changes only by
-        # the platform administrator, with the old values in the change log.
-        from eguarantee.projects.services import lock_project
 
-        lock_project(issued.project, reason=f"保函{issued.number}已出具")
-    if issued.department_id:
-        _file(issued, actor=actor)
-    transaction.on_commit(lambda: _enqueue_issued_notice(issued.pk), robust=True)
-    return issued
+
+def _produce_document(guarantee, name):
+    """The document from the frozen template, signed by the guarantor (PAdES), stored on
+    `guarantee.document` (sealed when the guarantee is); returns the signed file's SM3 and
+    SHA-256 — what a holder uploads to verify it."""
+    from django.core.files.base import ContentFile
+
+    from eguarantee.catalog import pdf
+    from eguarantee.core import sealing
+    from eguarantee.core.uploads import file_digests
+
+    from . import documents, signing
+
+    content = pdf.render_guarantee_pdf(
+        guarantee.template.body,
+        documents.values_for(guarantee),
+        guarantor_name=guarantee.guarantor.name,
+        title=guarantee.template.title or None,
+    )
+    content = signing.sign(content, guarantee.guarantor)
+    digests = file_digests(ContentFile(content))
+    if guarantee.sealed:
+        content = sealing.seal(content)
+    guarantee.document.save(name, ContentFile(content, name=name), save=False)
+    return digests["sm3"], digests["sha256"]
+
+
+def _add_version(guarantee, version, amendment=None):
+    from .models import GuaranteeDocument
+
+    return GuaranteeDocument.objects.create(
+        guarantee=guarantee,
+        version=version,
+        file=guarantee.document.name,
+        sm3=guarantee.document_sm3,
+        sha256=guarantee.document_sha256,
+        amount=guarantee.amount,
+        end_date=guarantee.end_date,
+        issued_at=timezone.now(),
+        amendment=amendment,
+    )
 
 
 def _enqueue_issued_notice(guarantee_id):
@@ -687,12 +782,14 @@ def missing_attachments(guarantee):
 # ---------------------------------------------------------------- sealed guarantees 密文
 
 
-def document_bytes(guarantee, *, user):
-    """The guarantee's PDF for this user. A sealed one is opened for its guarantor and the
-    platform at any time, for the other parties once it is open to the beneficiary."""
+def document_bytes(guarantee, *, user, version=None):
+    """The guarantee's PDF (the current one, or an earlier GuaranteeDocument version) for
+    this user. A sealed one is opened for its guarantor and the platform at any time, for
+    the other parties once it is open to the beneficiary."""
     from eguarantee.core import sealing
 
-    with guarantee.document.open("rb") as handle:
+    stored = version.file if version is not None else guarantee.document
+    with stored.open("rb") as handle:
         data = handle.read()
     if not sealing.is_sealed(data):
         return data
@@ -722,3 +819,180 @@ def unseal(guarantee, *, actor, comment=""):
     locked.save(update_fields=["unsealed_at", "updated_at"])
     _record(locked, "unseal", actor=actor, comment=comment)
     return locked
+
+
+# ---------------------------------------------------------------- amendment 保函变更 (MT767 in spirit)
+
+
+@transaction.atomic
+def request_amendment(guarantee, *, actor, reason, new_amount=None, new_end_date=None):
+    """The applicant asks to extend the term and/or change the amount of an issued guarantee.
+    The beneficiary must be able to accept it here, so it must be registered."""
+    from .choices import OPEN_AMENDMENT_STATES
+    from .models import Amendment
+
+    require_perm(actor, "guarantees.change_guarantee")
+    locked = Guarantee.objects.select_for_update().select_related("guarantee_type", "project").get(pk=guarantee.pk)
+    _require_party(actor, locked, workflow.APPLICANT)
+    if locked.status != GuaranteeStatus.ISSUED:
+        raise Conflict(f"保函当前状态为“{locked.get_status_display()}”，不能申请变更。", code="invalid_transition")
+    if locked.beneficiary_id is None:
+        raise Conflict("受益人尚未在平台注册，无法在线确认变更，请线下办理。", code="beneficiary_not_registered")
+    if locked.amendments.filter(status__in=OPEN_AMENDMENT_STATES).exists():
+        raise Conflict("该保函已有一项正在办理的变更，请等待其办结。", code="amendment_open")
+    if not (reason or "").strip():
+        raise ServiceError("请填写变更原因。", code="reason_required", field="reason")
+    new_amount = locked.amount if new_amount is None else new_amount
+    new_end_date = new_end_date or locked.end_date
+    if new_amount == locked.amount and new_end_date == locked.end_date:
+        raise ServiceError("变更后的担保金额和失效日期与原保函相同。", code="nothing_changed")
+    _check_terms(locked.guarantee_type, new_amount, locked.start_date, new_end_date)
+    if new_end_date < timezone.localdate():
+        raise ServiceError("变更后的失效日期不能早于今天。", code="end_in_past", field="new_end_date")
+    if new_amount > locked.amount:
+        _check_increase(locked, new_amount)
+    amendment = Amendment.objects.create(
+        guarantee=locked,
+        sequence=locked.amendments.count() + 1,
+        old_amount=locked.amount,
+        new_amount=new_amount,
+        old_end_date=locked.end_date,
+        new_end_date=new_end_date,
+        reason=reason.strip(),
+        requested_by=actor,
+    )
+    _record(
+        locked, "amend_request", actor=actor, comment=amendment_summary(amendment), data={"amendment": amendment.pk}
+    )
+    return amendment
+
+
+def amendment_summary(amendment):
+    parts = []
+    if amendment.new_amount != amendment.old_amount:
+        parts.append(f"担保金额{amendment.old_amount}元→{amendment.new_amount}元")
+    if amendment.new_end_date != amendment.old_end_date:
+        parts.append(f"失效日期{amendment.old_end_date:%Y-%m-%d}→{amendment.new_end_date:%Y-%m-%d}")
+    return "；".join(parts) + f"。原因：{amendment.reason}"
+
+
+def _check_increase(guarantee, new_amount):
+    """A larger amount must fit the guarantor's single limit and, for the increase, its
+    remaining capacity — as a new application would."""
+    from eguarantee.guarantors.models import Offer
+    from eguarantee.guarantors.selectors import has_room
+
+    offer = Offer.objects.filter(
+        guarantor_id=guarantee.guarantor_id, guarantee_type_id=guarantee.guarantee_type_id
+    ).first()
+    if offer is None or new_amount > offer.max_single_amount or not has_room(offer, new_amount - guarantee.amount):
+        raise ServiceError(
+            "变更后的担保金额超出保证人的单笔限额或剩余承保额度。", code="over_capacity", field="new_amount"
+        )
+
+
+def _lock_amendment(amendment, status, party, actor):
+    from .models import Amendment
+
+    locked = Amendment.objects.select_for_update().select_related("guarantee").get(pk=amendment.pk)
+    _require_party(actor, locked.guarantee, party)
+    if locked.status != status:
+        raise Conflict(f"该变更当前为“{locked.get_status_display()}”，不能办理此操作。", code="invalid_transition")
+    if locked.guarantee.status != GuaranteeStatus.ISSUED:
+        raise Conflict(
+            f"保函当前状态为“{locked.guarantee.get_status_display()}”，不能办理变更。", code="invalid_transition"
+        )
+    return locked
+
+
+@transaction.atomic
+def decide_amendment(amendment, *, actor, approve, comment="", additional_premium=None):
+    """The guarantor agrees (stating any premium still due for the longer term or larger
+    amount) or refuses, with a reason."""
+    from .choices import AmendmentStatus
+
+    require_perm(actor, "guarantees.review_guarantee")
+    locked = _lock_amendment(amendment, AmendmentStatus.REQUESTED, workflow.GUARANTOR, actor)
+    if not approve and not (comment or "").strip():
+        raise ServiceError("请填写不同意变更的原因。", code="reason_required", field="comment")
+    if additional_premium is not None and additional_premium < 0:
+        raise ServiceError("应补保费不能为负数。", code="invalid_amount", field="additional_premium")
+    locked.status = AmendmentStatus.APPROVED if approve else AmendmentStatus.REFUSED
+    locked.additional_premium = additional_premium if approve else None
+    locked.save()
+    data = {"amendment": locked.pk}
+    if approve and additional_premium:
+        data["additional_premium"] = str(additional_premium)
+    _record(locked.guarantee, "amend_approve" if approve else "amend_refuse", actor=actor, comment=comment, data=data)
+    return locked
+
+
+@transaction.atomic
+def withdraw_amendment(amendment, *, actor):
+    from .choices import OPEN_AMENDMENT_STATES, AmendmentStatus
+    from .models import Amendment
+
+    require_perm(actor, "guarantees.change_guarantee")
+    locked = Amendment.objects.select_for_update().select_related("guarantee").get(pk=amendment.pk)
+    _require_party(actor, locked.guarantee, workflow.APPLICANT)
+    if locked.status not in OPEN_AMENDMENT_STATES:
+        raise Conflict(f"该变更当前为“{locked.get_status_display()}”，不能撤回。", code="invalid_transition")
+    locked.status = AmendmentStatus.WITHDRAWN
+    locked.save()
+    _record(locked.guarantee, "amend_withdraw", actor=actor, data={"amendment": locked.pk})
+    return locked
+
+
+@transaction.atomic
+def answer_amendment(amendment, *, actor, accept, comment=""):
+    """The beneficiary accepts — a new version of the document is issued under the same
+    number and code, the old version kept and marked superseded, and the guarantee filed
+    with its department again — or declines, and the guarantee stays as it was."""
+    from .choices import AmendmentStatus
+    from .models import GuaranteeDocument
+
+    require_perm(actor, "guarantees.accept_amendment")
+    locked = _lock_amendment(amendment, AmendmentStatus.APPROVED, workflow.BENEFICIARY, actor)
+    if not accept:
+        if not (comment or "").strip():
+            raise ServiceError("请填写不接受变更的原因。", code="reason_required", field="comment")
+        locked.status = AmendmentStatus.DECLINED
+        locked.save()
+        _record(locked.guarantee, "amend_decline", actor=actor, comment=comment, data={"amendment": locked.pk})
+        return locked
+    guarantee = _lock_for_document(locked.guarantee)
+    previous = guarantee.versions.order_by("-version").first()
+    version = previous.version + 1 if previous else 1
+    claimed = guarantee.amount - (
+        guarantee.outstanding_amount if guarantee.outstanding_amount is not None else guarantee.amount
+    )
+    guarantee.amount, guarantee.end_date = locked.new_amount, locked.new_end_date
+    guarantee.outstanding_amount = guarantee.amount - claimed
+    sm3, sha256 = _produce_document(guarantee, f"{guarantee.number}-v{version}.pdf")
+    guarantee.document_sm3, guarantee.document_sha256 = sm3, sha256
+    guarantee.save()
+    now = timezone.now()
+    GuaranteeDocument.objects.filter(guarantee=guarantee, superseded_at__isnull=True).update(superseded_at=now)
+    _add_version(guarantee, version, amendment=locked)
+    locked.status = AmendmentStatus.EFFECTIVE
+    locked.save()
+    _record(
+        guarantee,
+        "amend_accept",
+        actor=actor,
+        comment=comment or amendment_summary(locked),
+        data={"amendment": locked.pk, "version": version, "sm3": sm3},
+    )
+    if guarantee.department_id:
+        _file(guarantee, actor=actor)
+    return locked
+
+
+def open_amendment(guarantee):
+    """The guarantee's amendment in progress (there is at most one), or a Conflict."""
+    from .choices import OPEN_AMENDMENT_STATES
+
+    found = guarantee.amendments.filter(status__in=OPEN_AMENDMENT_STATES).first()
+    if found is None:
+        raise Conflict("该保函没有正在办理的变更。", code="no_open_amendment")
+    return found

@@ -33,3 +33,19 @@ class GuaranteeTable(Table):
         Column("status"),
         Column("created_at"),
     ]
+
+
+class CollusionWarningTable(Table):
+    """Each warning links to the application that raised it (its get_absolute_url)."""
+
+    columns = [
+        Column("created_at", link=True),
+        Column(
+            "section", header="标段", sortable=False, display=lambda w: f"{w.section.project.name} / {w.section.number}"
+        ),
+        Column("guarantee", header="投标人", sortable=False, display=lambda w: w.guarantee.applicant.name),
+        Column("other", header="关联投标人", sortable=False, display=lambda w: w.other.applicant.name),
+        Column("basis"),
+        Column("shared_value"),
+    ]
+    default_order = ("-created_at", "-id")

@@ -3,6 +3,7 @@ from functools import cache
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import resolve, reverse
@@ -115,6 +116,9 @@ GUARANTEE_DETAIL = [
 # move → the page that makes it (its view class says which permission it needs)
 ACTIONS = {
     "submit": "guarantees:guarantee_submit",
+    "resubmit": "guarantees:guarantee_resubmit",
+    "revise": "guarantees:guarantee_revise",
+    "request_info": "guarantees:guarantee_request_info",
     "cancel": "guarantees:guarantee_cancel",
     "accept": "guarantees:guarantee_accept",
     "approve": "guarantees:guarantee_approve",
@@ -191,6 +195,17 @@ class GuaranteeDetailView(ObjectDetailView):
         context["attachments"] = guarantee.attachments.all()
         context["missing"] = services.missing_attachments(guarantee)
         user = self.request.user
+        amendments = list(guarantee.amendments.all())
+        context["amendments"] = amendments
+        context["actions"] += amendment_actions(guarantee, amendments, user)
+        context["versions"] = guarantee.versions.all()
+        if user.has_perm("guarantees.view_collusionwarning"):
+            context["warnings"] = selectors.collusion_warnings_for(user).filter(
+                Q(guarantee=guarantee) | Q(other=guarantee)
+            )
+        if guarantee.status in services.EDITABLE_STATES and user.organization_id == guarantee.applicant_id:
+            if user.has_perm("guarantees.change_guarantee"):
+                context["actions"].insert(0, ("修改申请", reverse("guarantees:guarantee_edit", args=[guarantee.pk])))
         context["can_attach"] = (
             guarantee.status in services.EDITABLE_STATES
             and user.organization_id == guarantee.applicant_id
@@ -221,6 +236,29 @@ class GuaranteeApplyView(ScopedMixin, ServiceFormMixin, FormView):
         data = dict(form.cleaned_data)
         data["fields"] = {key: data.pop(key) for key in services.EXTRA_FIELDS}
         return services.create_application(actor=self.request.user, **data)
+
+
+class GuaranteeEditView(ScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "guarantees.change_guarantee"
+    selector = staticmethod(selectors.guarantees_for)
+    form_class = forms.EditApplicationForm
+    module_label = GUARANTEES
+    page_label = "修改保函申请"
+    list_url_name = "guarantees:guarantee_list"
+    success_message = "保函申请已修改。"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "guarantee": self.get_object()}
+
+    def get_initial(self):
+        guarantee = self.get_object()
+        keys = ("guarantor", "amount", "start_date", "end_date", "sealed")
+        return {key: getattr(guarantee, key) for key in keys} | guarantee.fields
+
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        data["fields"] = {key: data.pop(key) for key in services.EXTRA_FIELDS if key in data}
+        return services.update_application(self.get_object(), actor=self.request.user, **data)
 
 
 class QuoteView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -282,6 +320,32 @@ class SubmitView(GuaranteeMoveView):
 
     def run(self, obj, data):
         services.submit(obj, actor=self.request.user)
+
+
+class ResubmitView(GuaranteeMoveView):
+    permission_required = "guarantees.change_guarantee"
+    action_label = "补充资料后重新提交"
+    form_class = forms.CommentForm
+
+    def run(self, obj, data):
+        services.resubmit(obj, actor=self.request.user, comment=data["comment"])
+
+
+class ReviseView(GuaranteeMoveView):
+    permission_required = "guarantees.change_guarantee"
+    action_label = "修改后重新申请"
+
+    def run(self, obj, data):
+        services.revise(obj, actor=self.request.user)
+
+
+class RequestInfoView(GuaranteeMoveView):
+    permission_required = "guarantees.review_guarantee"
+    action_label = "要求补充资料"
+    form_class = forms.InfoRequestForm
+
+    def run(self, obj, data):
+        services.request_info(obj, actor=self.request.user, comment=data["comment"])
 
 
 class CancelView(GuaranteeMoveView):
@@ -460,3 +524,158 @@ class RefileView(GuaranteeMoveView):
 
     def run(self, obj, data):
         services.refile(obj, actor=self.request.user, comment=data["comment"])
+
+
+# ---------------------------------------------------------------- amendment 保函变更
+
+
+class AmendmentRequestView(GuaranteeMoveView):
+    permission_required = "guarantees.change_guarantee"
+    action_label = "申请变更"
+    form_class = forms.AmendmentForm
+    success_message = "变更申请已提交，等待保证人审核。"
+
+    def run(self, obj, data):
+        services.request_amendment(
+            obj,
+            actor=self.request.user,
+            reason=data["reason"],
+            new_amount=data.get("new_amount"),
+            new_end_date=data.get("new_end_date"),
+        )
+
+
+class AmendmentMoveView(GuaranteeMoveView):
+    """A step on the guarantee's amendment in progress."""
+
+    def run(self, obj, data):
+        self.step(services.open_amendment(obj), data)
+
+    def step(self, amendment, data):
+        raise NotImplementedError
+
+
+class AmendmentApproveView(AmendmentMoveView):
+    permission_required = "guarantees.review_guarantee"
+    action_label = "同意变更"
+    form_class = forms.AmendmentApproveForm
+
+    def step(self, amendment, data):
+        services.decide_amendment(
+            amendment,
+            actor=self.request.user,
+            approve=True,
+            comment=data["comment"],
+            additional_premium=data.get("additional_premium"),
+        )
+
+
+class AmendmentRefuseView(AmendmentMoveView):
+    permission_required = "guarantees.review_guarantee"
+    action_label = "不同意变更"
+    form_class = forms.ReasonForm
+
+    def step(self, amendment, data):
+        services.decide_amendment(amendment, actor=self.request.user, approve=False, comment=data["reason"])
+
+
+class AmendmentAcceptView(AmendmentMoveView):
+    permission_required = "guarantees.accept_amendment"
+    action_label = "接受变更"
+    form_class = forms.CommentForm
+    success_message = "已接受变更，新版本保函已出具。"
+
+    def step(self, amendment, data):
+        services.answer_amendment(amendment, actor=self.request.user, accept=True, comment=data["comment"])
+
+
+class AmendmentDeclineView(AmendmentMoveView):
+    permission_required = "guarantees.accept_amendment"
+    action_label = "不接受变更"
+    form_class = forms.ReasonForm
+
+    def step(self, amendment, data):
+        services.answer_amendment(amendment, actor=self.request.user, accept=False, comment=data["reason"])
+
+
+class AmendmentWithdrawView(AmendmentMoveView):
+    permission_required = "guarantees.change_guarantee"
+    action_label = "撤回变更申请"
+
+    def step(self, amendment, data):
+        services.withdraw_amendment(amendment, actor=self.request.user)
+
+
+# The amendment's next steps: status → [(party field, url name)].
+AMENDMENT_STEPS = {
+    "requested": [
+        ("guarantor_id", "guarantees:amendment_approve"),
+        ("guarantor_id", "guarantees:amendment_refuse"),
+        ("applicant_id", "guarantees:amendment_withdraw"),
+    ],
+    "approved": [
+        ("beneficiary_id", "guarantees:amendment_accept"),
+        ("beneficiary_id", "guarantees:amendment_decline"),
+        ("applicant_id", "guarantees:amendment_withdraw"),
+    ],
+}
+
+
+def amendment_actions(guarantee, amendments, user):
+    """[(label, url)]: request one when none is open, else the open one's next steps."""
+    from .choices import GuaranteeStatus
+
+    steps = []
+    current = next((a for a in amendments if a.is_open), None)
+    if current is None:
+        if guarantee.status == GuaranteeStatus.ISSUED and guarantee.beneficiary_id:
+            steps.append(("applicant_id", "guarantees:amendment_request"))
+    else:
+        steps = AMENDMENT_STEPS[current.status]
+    return [
+        (resolve(reverse(name, args=[guarantee.pk])).func.view_class.action_label, reverse(name, args=[guarantee.pk]))
+        for field, name in steps
+        if user.organization_id == getattr(guarantee, field) and user.has_perm(_permission_of(name))
+    ]
+
+
+class VersionDocumentView(ScopedMixin, View):
+    """An earlier (or the current) version of the issued document."""
+
+    permission_required = "guarantees.view_guarantee"
+    selector = staticmethod(selectors.guarantees_for)
+
+    def get(self, request, pk, version):
+        guarantee = scoped_get(self.get_queryset(), pk)
+        found = guarantee.versions.filter(version=version).first()
+        if found is None:
+            raise Http404("该版本不存在。")
+        request.audit_sensitive = "下载保函"
+        try:
+            content = services.document_bytes(guarantee, user=request.user, version=found)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from None
+        return FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{guarantee.number}-v{version}.pdf")
+
+
+# ---------------------------------------------------------------- 串标预警
+
+
+class CollusionListView(ObjectListView):
+    permission_required = "guarantees.view_collusionwarning"
+    selector = staticmethod(selectors.collusion_warnings_for)
+    filterset_class = filtersets.CollusionWarningFilterSet
+    table_class = tables.CollusionWarningTable
+    module_label = GUARANTEES
+    page_label = "串标预警"
+    list_url_name = "guarantees:collusion_list"
+    export_columns = [
+        ("预警时间", "created_at"),
+        ("项目", lambda w: w.section.project.name),
+        ("标段", lambda w: w.section.number),
+        ("投标人", lambda w: w.guarantee.applicant.name),
+        ("关联投标人", lambda w: w.other.applicant.name),
+        ("预警依据", "basis"),
+        ("相同信息", "shared_value"),
+    ]
+    export_filename = "串标预警"

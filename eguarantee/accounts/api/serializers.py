@@ -14,6 +14,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "region_code",
             "address",
             "legal_representative",
+            "basic_account_bank",
+            "basic_account_number",
             "contact_name",
             "contact_phone",
             "contact_email",

@@ -5,7 +5,7 @@ from eguarantee.accounts.models import Organization
 from eguarantee.catalog.models import GuaranteeType
 from eguarantee.projects.models import Section
 
-from ..models import Guarantee, Inspection
+from ..models import Amendment, Guarantee, Inspection
 from ..tables import query_text
 
 
@@ -129,3 +129,45 @@ class ReasonSerializer(serializers.Serializer):
 class PaymentSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=100)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AmendmentRequestSerializer(serializers.Serializer):
+    new_amount = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True)
+    new_end_date = serializers.DateField(required=False, allow_null=True)
+    reason = serializers.CharField(max_length=500)
+
+
+class AmendmentDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    additional_premium = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True)
+
+
+class AmendmentAnswerSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Amendment
+        fields = [
+            "id",
+            "sequence",
+            "status",
+            "status_label",
+            "old_amount",
+            "new_amount",
+            "old_end_date",
+            "new_end_date",
+            "reason",
+            "additional_premium",
+            "created_at",
+        ]
+        read_only_fields = fields

@@ -53,6 +53,11 @@ class GuaranteeViewSet(ReadOnlyScopedViewSet):
     def _moved(self, guarantee):
         return Response(s.GuaranteeSerializer(guarantee).data)
 
+    def _body(self, serializer_class):
+        body = serializer_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
     @extend_schema(request=s.ApplicationSerializer, responses={201: s.GuaranteeSerializer})
     def create(self, request):
         body = s.ApplicationSerializer(data=request.data)
@@ -71,6 +76,23 @@ class GuaranteeViewSet(ReadOnlyScopedViewSet):
         body = s.ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._moved(services.cancel(self.get_object(), actor=request.user, reason=body.validated_data["reason"]))
+
+    @extend_schema(request=s.CommentSerializer)
+    @action(detail=True, methods=["post"], permission="guarantees.change_guarantee")
+    def resubmit(self, request, pk=None):
+        body = self._body(s.CommentSerializer)
+        return self._moved(services.resubmit(self.get_object(), actor=request.user, comment=body["comment"]))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], permission="guarantees.change_guarantee")
+    def revise(self, request, pk=None):
+        return self._moved(services.revise(self.get_object(), actor=request.user))
+
+    @extend_schema(request=s.CommentSerializer)
+    @action(detail=True, methods=["post"], url_path="request-info", permission="guarantees.review_guarantee")
+    def request_info(self, request, pk=None):
+        body = self._body(s.CommentSerializer)
+        return self._moved(services.request_info(self.get_object(), actor=request.user, comment=body["comment"]))
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"], permission="guarantees.review_guarantee")
@@ -128,3 +150,31 @@ class GuaranteeViewSet(ReadOnlyScopedViewSet):
         request._request.audit_sensitive = "下载保函"
         content = services.document_bytes(guarantee, user=request.user)
         return FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{guarantee.number}.pdf")
+
+    # ------------------------------------------------------------ amendment 保函变更
+
+    @extend_schema(responses={200: s.AmendmentSerializer(many=True)})
+    @action(detail=True, methods=["get"], permission="guarantees.view_guarantee")
+    def amendments(self, request, pk=None):
+        return Response(s.AmendmentSerializer(self.get_object().amendments.all(), many=True).data)
+
+    @extend_schema(request=s.AmendmentRequestSerializer, responses={201: s.AmendmentSerializer})
+    @action(detail=True, methods=["post"], url_path="amendments/request", permission="guarantees.change_guarantee")
+    def request_amendment(self, request, pk=None):
+        body = self._body(s.AmendmentRequestSerializer)
+        made = services.request_amendment(self.get_object(), actor=request.user, **body)
+        return Response(s.AmendmentSerializer(made).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AmendmentDecisionSerializer, responses={200: s.AmendmentSerializer})
+    @action(detail=True, methods=["post"], url_path="amendments/decide", permission="guarantees.review_guarantee")
+    def decide_amendment(self, request, pk=None):
+        body = self._body(s.AmendmentDecisionSerializer)
+        amendment = services.open_amendment(self.get_object())
+        return Response(s.AmendmentSerializer(services.decide_amendment(amendment, actor=request.user, **body)).data)
+
+    @extend_schema(request=s.AmendmentAnswerSerializer, responses={200: s.AmendmentSerializer})
+    @action(detail=True, methods=["post"], url_path="amendments/answer", permission="guarantees.accept_amendment")
+    def answer_amendment(self, request, pk=None):
+        body = self._body(s.AmendmentAnswerSerializer)
+        amendment = services.open_amendment(self.get_object())
+        return Response(s.AmendmentSerializer(services.answer_amendment(amendment, actor=request.user, **body)).data)

@@ -1,6 +1,8 @@
 """Permission-matrix lines for 查验 (6.3.3): department staff check; the platform's
 administrator and auditor read the records."""
 
+import datetime
+
 from django.core.files.base import ContentFile
 
 from eguarantee.core.matrix import (
@@ -13,12 +15,13 @@ from eguarantee.core.matrix import (
     Route,
     pk,
 )
-from eguarantee.guarantees.choices import FilingStatus, GuaranteeStatus, InspectionResult
-from eguarantee.guarantees.models import Inspection
+from eguarantee.guarantees.choices import AmendmentStatus, FilingStatus, GuaranteeStatus, InspectionResult
+from eguarantee.guarantees.models import Amendment, Inspection
 from eguarantee.guarantees.tests.factories import issued
 
 NAMESPACES = {"guarantees"}
 READERS = DEPARTMENTS | ADMIN | AUDITOR
+WARNED = GUARANTORS | DEPARTMENTS | ADMIN | AUDITOR
 PARTIES = APPLICANTS | GUARANTORS | BENEFICIARIES | DEPARTMENTS | ADMIN | AUDITOR
 
 
@@ -88,6 +91,41 @@ def with_document(o):
     return made
 
 
+def amending(status):
+    """An issued guarantee with an amendment in `status`."""
+
+    def make(o):
+        made = issued(o.users)
+        Amendment.objects.create(
+            guarantee=made,
+            sequence=1,
+            status=status,
+            old_amount=made.amount,
+            new_amount=made.amount,
+            old_end_date=made.end_date,
+            new_end_date=made.end_date + datetime.timedelta(days=30),
+            reason="工期顺延",
+            requested_by=o.users["applicant_operator"],
+        )
+        return made
+
+    return make
+
+
+def with_version(o):
+    made = with_document(o)
+    made.versions.create(
+        version=1,
+        file=made.document.name,
+        sm3="0" * 64,
+        sha256="0" * 64,
+        amount=made.amount,
+        end_date=made.end_date,
+        issued_at=made.issued_at or made.created_at,
+    )
+    return {"pk": made.pk, "version": 1}
+
+
 def inspection(o):
     """A record of the acting role's own organization (records are read per organization)."""
     return Inspection.objects.create(
@@ -102,6 +140,18 @@ ROUTES = [
     Route("guarantees:guarantee_detail", PARTIES, pk(guarantee(GuaranteeStatus.ISSUED))),
     Route("guarantees:guarantee_document", PARTIES, pk(with_document)),
     Route("guarantees:guarantee_submit", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT))),
+    Route("guarantees:guarantee_edit", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT))),
+    Route("guarantees:guarantee_resubmit", APPLICANTS, pk(guarantee(GuaranteeStatus.INFO_REQUESTED))),
+    Route("guarantees:guarantee_revise", APPLICANTS, pk(guarantee(GuaranteeStatus.REJECTED))),
+    Route("guarantees:guarantee_request_info", GUARANTORS, pk(guarantee(GuaranteeStatus.UNDER_REVIEW))),
+    Route("guarantees:amendment_request", APPLICANTS, pk(guarantee(GuaranteeStatus.ISSUED))),
+    Route("guarantees:amendment_approve", GUARANTORS, pk(amending(AmendmentStatus.REQUESTED))),
+    Route("guarantees:amendment_refuse", GUARANTORS, pk(amending(AmendmentStatus.REQUESTED))),
+    Route("guarantees:amendment_withdraw", APPLICANTS, pk(amending(AmendmentStatus.REQUESTED))),
+    Route("guarantees:amendment_accept", BENEFICIARIES, pk(amending(AmendmentStatus.APPROVED))),
+    Route("guarantees:amendment_decline", BENEFICIARIES, pk(amending(AmendmentStatus.APPROVED))),
+    Route("guarantees:version_document", PARTIES, with_version),
+    Route("guarantees:collusion_list", WARNED),
     Route("guarantees:guarantee_cancel", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT))),
     Route("guarantees:guarantee_accept", GUARANTORS, pk(guarantee(GuaranteeStatus.SUBMITTED))),
     Route("guarantees:guarantee_approve", GUARANTORS, pk(guarantee(GuaranteeStatus.UNDER_REVIEW))),
@@ -147,6 +197,38 @@ ROUTES = [
         data={"reference": "R1"},
     ),
     Route("api:guarantee-issue", GUARANTORS, pk(paid), method="post"),
+    Route("api:guarantee-resubmit", APPLICANTS, pk(guarantee(GuaranteeStatus.INFO_REQUESTED)), method="post", ok=400),
+    Route("api:guarantee-revise", APPLICANTS, pk(guarantee(GuaranteeStatus.REJECTED)), method="post"),
+    Route(
+        "api:guarantee-request-info",
+        GUARANTORS,
+        pk(guarantee(GuaranteeStatus.UNDER_REVIEW)),
+        method="post",
+        data={"comment": "请补充"},
+    ),
+    Route("api:guarantee-amendments", PARTIES, pk(amending(AmendmentStatus.REQUESTED))),
+    Route(
+        "api:guarantee-request-amendment",
+        APPLICANTS,
+        pk(guarantee(GuaranteeStatus.ISSUED)),
+        method="post",
+        data={"reason": "顺延", "new_end_date": "2099-12-31"},
+        ok=201,
+    ),
+    Route(
+        "api:guarantee-decide-amendment",
+        GUARANTORS,
+        pk(amending(AmendmentStatus.REQUESTED)),
+        method="post",
+        data={"approve": True},
+    ),
+    Route(
+        "api:guarantee-answer-amendment",
+        BENEFICIARIES,
+        pk(amending(AmendmentStatus.APPROVED)),
+        method="post",
+        data={"accept": False, "comment": "不同意"},
+    ),
     Route("api:inspection-list", READERS),
     Route("api:inspection-detail", READERS, pk(inspection)),
 ]

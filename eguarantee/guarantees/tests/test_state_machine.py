@@ -28,11 +28,11 @@ CALLS = {
     "submit": lambda g, u: services.submit(g, actor=u),
     "cancel": lambda g, u: services.cancel(g, actor=u, reason="撤销"),
     "accept": lambda g, u: services.accept(g, actor=u),
-    "request_info": lambda g, u: services.transition(g, "request_info", actor=u, comment="请补充"),
-    "resubmit": lambda g, u: services.transition(g, "resubmit", actor=u),
+    "request_info": lambda g, u: services.request_info(g, actor=u, comment="请补充"),
+    "resubmit": lambda g, u: services.resubmit(g, actor=u),
     "approve": lambda g, u: services.approve(g, actor=u, rate=Decimal("0.6000")),
     "reject": lambda g, u: services.reject(g, actor=u, reason="不符合条件"),
-    "revise": lambda g, u: services.transition(g, "revise", actor=u),
+    "revise": lambda g, u: services.revise(g, actor=u),
     "confirm_payment": lambda g, u: services.confirm_payment(g, actor=u, reference="R1"),
     "issue": lambda g, u: services.issue(g, actor=u),
     "request_surrender": lambda g, u: services.request_surrender(g, actor=u, reason="不再需要"),
@@ -50,8 +50,13 @@ def test_random_moves_keep_the_guarantee_consistent(ready):
     class GuaranteeMachine(RuleBasedStateMachine):
         @initialize()
         def start(self):
-            Guarantee.objects.filter(section=ready["section"]).delete()
-            self.guarantee = apply(ready)
+            # A fresh section each run: the last run's guarantee would be a duplicate there,
+            # and records that react to its moves (ledger, credit) keep it from deletion.
+            project = ready["section"].project
+            section = project.sections.create(
+                number=f"SM-{project.sections.count():04d}", name="状态机", bid_bond_amount=1
+            )
+            self.guarantee = apply(ready, section=section)
             self.expected = GuaranteeStatus.DRAFT
             self.moves = 0
             self.number = None
@@ -99,10 +104,6 @@ def test_random_moves_keep_the_guarantee_consistent(ready):
             assert (current.number is not None) == (
                 GuaranteeEvent.objects.filter(guarantee=current, action="issue").count() == 1
             )
-
-        def teardown(self):
-            if hasattr(self, "guarantee"):
-                GuaranteeEvent.objects.filter(guarantee=self.guarantee).delete()
 
     GuaranteeMachine.TestCase.settings = settings(
         max_examples=40,
