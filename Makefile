@@ -48,6 +48,7 @@ run: setup
 	@echo "平台已启动：http://127.0.0.1:8000  （Ctrl-C 停止）"
 	@trap 'kill 0' INT TERM EXIT; \
 	DEBUG=1 $(PY) manage.py run_worker & \
+	DEBUG=1 $(PY) -m eguarantee.payments.sandbox_server --port 8001 --key-dir var/sandbox-gateway & \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000 --noreload & \
 	wait
 

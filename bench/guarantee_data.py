@@ -1,13 +1,81 @@
 """The data generator for the guarantee benchmarks: N guarantees in one INSERT … SELECT on
 PostgreSQL (generate_series), of which a given number expired yesterday and the rest end
-within the year. Run inside a configured Django process."""
+within the year, created one second apart; and the million-row database the benchmarks run
+it in (made afresh, dropped afterwards)."""
 
-from django.db import connection
-from django.utils import timezone
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# What a benchmark's script starts with: Django set up, the demo users, `generate_for(n, k)`.
+PRELUDE = """
+import json, time, django
+django.setup()
+from eguarantee.accounts import demo
+from eguarantee.catalog.models import GuaranteeType
+from bench import guarantee_data
+users = demo.seed()
+
+def generate_for(total, expired):
+    guarantee_data.generate(total, expired, applicant=users["applicant_admin"].organization,
+        guarantor=users["guarantor_admin"].organization, beneficiary=users["beneficiary_admin"].organization,
+        guarantee_type=GuaranteeType.objects.get(code="bid"), user=users["applicant_operator"],
+        department=users["department_admin"].organization)
+"""
+
+
+def run_in_fresh_database(name, code):
+    """Migrate a new PostgreSQL database `name`, run PRELUDE + code there in a Django
+    process, drop the database; return the JSON document the code printed last."""
+    from bench.list_page import ensure_database
+
+    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/eguarantee_bench"
+    url = base.rsplit("/", 1)[0] + "/" + name
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "eguarantee.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-" + "y" * 40,
+        "DATABASE_URL": url,
+        "VAR_DIR": str(ROOT / "var" / f"bench-{name}"),
+        "LOG_LEVEL": "WARNING",
+        "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "PYTHONPATH": str(ROOT),
+    }
+    _drop(url)
+    ensure_database(url)
+    try:
+        for command in (["migrate"], ["collectstatic"]):  # production settings serve the manifest's names
+            subprocess.run(
+                [sys.executable, "manage.py", *command, "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+            )
+        out = subprocess.run([sys.executable, "-c", PRELUDE + code], cwd=ROOT, env=env, capture_output=True, text=True)
+        if out.returncode:
+            raise RuntimeError(f"benchmark script failed:\n{out.stderr[-3000:]}")
+    finally:
+        _drop(url)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _drop(url):
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    server = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"], "dbname": "postgres"}
+    with psycopg.connect(**server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
 
 
 def generate(total, expired, *, applicant, guarantor, beneficiary, guarantee_type, user, department=None):
     """Insert `total` issued guarantees; the first `expired` of them ended yesterday."""
+    from django.db import connection
+    from django.utils import timezone
+
     today = timezone.localdate()
     now = timezone.now()
     sql = """
@@ -24,7 +92,8 @@ def generate(total, expired, *, applicant, guarantor, beneficiary, guarantee_typ
             %(beneficiary)s, %(beneficiary_name)s, %(beneficiary_code)s, %(department)s, 200000, 200000,
             %(start)s::date,
             CASE WHEN i <= %(expired)s THEN %(today)s::date - 1 ELSE %(today)s::date + 1 + (i %% 360) END,
-            false, '{}', 'filed', %(now)s, '', '', '', %(user)s, %(now)s, %(now)s
+            false, '{}', 'filed', %(now)s, '', '', '', %(user)s,
+            %(now)s - (%(total)s - i) * interval '1 second', %(now)s
         FROM generate_series(1, %(total)s) AS i
     """
     params = {

@@ -3,7 +3,7 @@
 BENCH_SECONDS × BENCH_REPEATS is the measuring time per load (default 10 × 3; the list-page
 benchmark spends it in alternating slices, the PDF benchmark in rounds whose median counts).
 BENCH_ONLY is a comma-separated list of the benchmarks to run (list_page, pdf_render,
-issue_throughput, release_job; default all). Runs on SQLite unless DATABASE_URL is set; the issue
+issue_throughput, release_job, guarantee_list; default all). Runs on SQLite unless DATABASE_URL is set; the issue
 targets are stated for PostgreSQL. pdf_render needs no database.
 """
 
@@ -14,10 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import issue_throughput, list_page, pdf_render, release_job
+from bench import guarantee_list, issue_throughput, list_page, pdf_render, release_job
 
 BENCHMARKS = {
     "list_page": list_page.main,
+    "guarantee_list": guarantee_list.main,
     "pdf_render": pdf_render.main,
     "issue_throughput": issue_throughput.main,
     "release_job": release_job.main,

@@ -260,6 +260,18 @@ PKI_TRUST_ROOTS = [p for p in os.environ.get("PKI_TRUST_ROOTS", "").split(",") i
 DOCUMENT_SEAL_KEY = os.environ.get("DOCUMENT_SEAL_KEY", "")
 # The platform's public address, printed on guarantees (verification link and QR code).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# 保费支付 (payments/gateways): which gateway; the sandbox gateway's address and public key.
+# The sandbox moves no money: production names a real adapter, or none (transfer only).
+PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "sandbox" if DEBUG else "")
+PAYMENT_SANDBOX_URL = os.environ.get("PAYMENT_SANDBOX_URL", "http://127.0.0.1:8001")
+PAYMENT_SANDBOX_PUBLIC_KEY = os.environ.get("PAYMENT_SANDBOX_PUBLIC_KEY", "")  # hex; wins over the file
+PAYMENT_SANDBOX_PUBLIC_KEY_FILE = os.environ.get(
+    "PAYMENT_SANDBOX_PUBLIC_KEY_FILE", str(VAR_DIR / "sandbox-gateway" / "notify-sm2.pub")
+)
+PAYMENT_NOTIFY_BASE_URL = os.environ.get("PAYMENT_NOTIFY_BASE_URL", "")  # empty: PUBLIC_BASE_URL
+# 逾期缴费: days after approval within which the premium is due (credit records, 6.6.9)
+PAYMENT_DUE_DAYS = env_int("PAYMENT_DUE_DAYS", 5)
 # 保函编号: {guarantor} short code, {year}, {type} letters (TB 投标, LY 履约 …), {seq} per
 # guarantor and year.
 GUARANTEE_NUMBER_PATTERN = os.environ.get("GUARANTEE_NUMBER_PATTERN", "{guarantor}{year}{type}{seq:06d}")
@@ -295,6 +307,8 @@ SPECTACULAR_SETTINGS = {
         "ClauseStatusEnum": "eguarantee.guarantors.choices.ClauseStatus",
         "GuaranteeStatusEnum": "eguarantee.guarantees.choices.GuaranteeStatus",
         "FilingStatusEnum": "eguarantee.guarantees.choices.FilingStatus",
+        "CreditRecordKindEnum": "eguarantee.credit.choices.RecordKind",
+        "QualificationKindEnum": "eguarantee.guarantors.choices.QualificationKind",
     },
 }
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from . import pagination
 from .export import resolve
 
 SELECT_CELL = '<td><input type="checkbox" class="form-check-input" name="pk" value="{}" aria-label="选择"></td>'
@@ -110,22 +111,44 @@ class Table:
     def __init__(self, queryset: QuerySet, request, per_page=None):
         self.request = request
         model = queryset.model
-        if self.only:
-            queryset = queryset.only(*self.only)
         self._url_pattern = reverse(self.detail_url_name, args=[_PK_MARK]) if self.detail_url_name else None
         self.sort = request.GET.get("sort", "")
         sortable = {c.accessor for c in self.columns if c.sortable}
         if self.sort.lstrip("-") in sortable:
-            queryset = queryset.order_by(self.sort, "-pk")
+            # the tie-breaker runs the same way, so keyset paging can follow the order
+            queryset = queryset.order_by(self.sort, "-pk" if self.sort.startswith("-") else "pk")
         elif self.default_order:
             queryset = queryset.order_by(*self.default_order)
         if not queryset.ordered:  # e.g. an annotated (GROUP BY) queryset loses Meta.ordering
             queryset = queryset.order_by(*(queryset.model._meta.ordering or ["pk"]))
+        per_page = per_page or self.per_page
+        total = pagination.capped_count(queryset)
+        keys = pagination.order_keys(queryset) if total > pagination.COUNT_CAP else None
+        key_names = [name for name, _ in keys] if keys else []
+        if self.only:
+            queryset = queryset.only(*self.only, *key_names)
         if self.values:
-            queryset = queryset.values(*self.values)
-        paginator = Paginator(queryset, per_page or self.per_page)
-        self.page = paginator.get_page(request.GET.get("page"))
-        self.paginator = paginator
+            queryset = queryset.values(*self.values, *(k for k in key_names if k not in self.values))
+        self.keyset = keys is not None
+        if self.keyset:
+            self.paginator = None
+            self.count_label = f"{pagination.COUNT_CAP:,}+"
+            self.page = pagination.keyset_page(
+                queryset,
+                keys,
+                per_page,
+                after=self._cursor("after", model, keys),
+                before=self._cursor("before", model, keys),
+                row_values=(lambda row: [row[k] for k in key_names])
+                if self.values
+                else (lambda obj: [getattr(obj, k) for k in key_names]),
+            )
+        else:
+            paginator = Paginator(queryset, per_page)
+            paginator.count = total  # counted already (cached_property): no second COUNT(*)
+            self.page = paginator.get_page(request.GET.get("page"))
+            self.paginator = paginator
+            self.count_label = f"{total}"
         self._getters = [c.getter(model, rows_are_dicts=bool(self.values)) for c in self.columns]
         self.headers = []
         for column in self.columns:
@@ -177,20 +200,40 @@ class Table:
         return mark_safe("\n".join(lines))  # noqa: S308  every cell escaped by its column
 
     def _query(self, **changes):
+        """The current query string with `changes` (an empty value drops the key)."""
         if not self.request.GET:  # a list's first view: only the changed keys, no QueryDict copy
-            return urlencode(changes)
+            return urlencode({key: value for key, value in changes.items() if value != ""})
         params = self.request.GET.copy()
         params.pop("export", None)
         for key, value in changes.items():
-            params[key] = value
+            if value == "":
+                params.pop(key, None)
+            else:
+                params[key] = value
         return params.urlencode()
 
     def _sort_url(self, column):
         descending = self.sort == column.accessor
-        return "?" + self._query(sort=("-" if descending else "") + column.accessor, page=1)
+        # a cursor belongs to the order it was taken in
+        return "?" + self._query(sort=("-" if descending else "") + column.accessor, page=1, after="", before="")
 
     def page_url(self, number):
         return "?" + self._query(page=number)
+
+    def _cursor(self, key, model, keys):
+        token = self.request.GET.get(key)
+        return pagination.decode_cursor(token, model, keys) if token else None
+
+    def keyset_links(self):
+        """首页 / 上一页 / 下一页 of a list paged by keyset."""
+        page, links = self.page, []
+        if not page.is_first:
+            links.append({"label": "首页", "url": "?" + self._query(after="", before="", page="")})
+        if page.previous_cursor:
+            links.append({"label": "上一页", "url": "?" + self._query(before=page.previous_cursor, after="")})
+        if page.next_cursor:
+            links.append({"label": "下一页", "url": "?" + self._query(after=page.next_cursor, before="")})
+        return links
 
     def page_links(self):
         current, last = self.page.number, self.paginator.num_pages

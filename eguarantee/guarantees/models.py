@@ -119,7 +119,12 @@ class Guarantee(TimeStampedModel):
         verbose_name = "电子保函"
         verbose_name_plural = "电子保函"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["applicant", "status"]), models.Index(fields=["guarantor", "status"])]
+        indexes = [
+            models.Index(fields=["applicant", "status"]),
+            models.Index(fields=["guarantor", "status"]),
+            # the list's order: keyset pages read one page of this index (core/pagination.py)
+            models.Index(fields=["created_at", "id"], name="guarantee_list_order"),
+        ]
         permissions = [
             ("review_guarantee", "审核保函申请"),
             ("issue_guarantee", "出具保函"),

@@ -416,11 +416,14 @@ def confirm_payment(guarantee, *, actor, reference="", comment=""):
     return transition(guarantee, "confirm_payment", actor=actor, comment=comment, data={"reference": reference})
 
 
+@transaction.atomic
 def cancel(guarantee, *, actor, reason=""):
+    """Cancelled after the premium was paid, the guarantee records the refund due — judged
+    on the locked row, not on a copy a payment may have overtaken."""
     require_perm(actor, "guarantees.change_guarantee")
-    refund = guarantee.status == GuaranteeStatus.PAID
-    data = {"refund": str(guarantee.premium)} if refund else {}
-    return transition(guarantee, "cancel", actor=actor, comment=reason, data=data)
+    locked = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
+    data = {"refund": str(locked.premium)} if locked.status == GuaranteeStatus.PAID else {}
+    return transition(locked, "cancel", actor=actor, comment=reason, data=data)
 
 
 @transaction.atomic

@@ -199,6 +199,8 @@ class GuaranteeDetailView(ObjectDetailView):
         context["amendments"] = amendments
         context["actions"] += amendment_actions(guarantee, amendments, user)
         context["versions"] = guarantee.versions.all()
+        # the premium's page lives in the payments module, which reacts to guarantees
+        context["payable"] = bool(guarantee.premium) and user.has_perm("payments.view_paymentorder")
         if user.has_perm("guarantees.view_collusionwarning"):
             context["warnings"] = selectors.collusion_warnings_for(user).filter(
                 Q(guarantee=guarantee) | Q(other=guarantee)

@@ -17,7 +17,7 @@ from eguarantee.core.matrix import (
 )
 from eguarantee.guarantees.choices import AmendmentStatus, FilingStatus, GuaranteeStatus, InspectionResult
 from eguarantee.guarantees.models import Amendment, Inspection
-from eguarantee.guarantees.tests.factories import issued
+from eguarantee.guarantees.tests.factories import issued, project
 
 NAMESPACES = {"guarantees"}
 READERS = DEPARTMENTS | ADMIN | AUDITOR
@@ -91,6 +91,16 @@ def with_document(o):
     return made
 
 
+def rejected_alone(o):
+    """A rejected application with no live one beside it on its section (revise refuses a
+    duplicate)."""
+    _, section = project(o.users)
+    fresh = section.project.sections.create(
+        number=f"{section.project.number}-R{section.project.sections.count():03d}", name="复审标段", bid_bond_amount=1
+    )
+    return issued(o.users, status=GuaranteeStatus.REJECTED, section=fresh)
+
+
 def amending(status):
     """An issued guarantee with an amendment in `status`."""
 
@@ -142,7 +152,7 @@ ROUTES = [
     Route("guarantees:guarantee_submit", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT))),
     Route("guarantees:guarantee_edit", APPLICANTS, pk(guarantee(GuaranteeStatus.DRAFT))),
     Route("guarantees:guarantee_resubmit", APPLICANTS, pk(guarantee(GuaranteeStatus.INFO_REQUESTED))),
-    Route("guarantees:guarantee_revise", APPLICANTS, pk(guarantee(GuaranteeStatus.REJECTED))),
+    Route("guarantees:guarantee_revise", APPLICANTS, pk(rejected_alone)),
     Route("guarantees:guarantee_request_info", GUARANTORS, pk(guarantee(GuaranteeStatus.UNDER_REVIEW))),
     Route("guarantees:amendment_request", APPLICANTS, pk(guarantee(GuaranteeStatus.ISSUED))),
     Route("guarantees:amendment_approve", GUARANTORS, pk(amending(AmendmentStatus.REQUESTED))),
@@ -198,7 +208,7 @@ ROUTES = [
     ),
     Route("api:guarantee-issue", GUARANTORS, pk(paid), method="post"),
     Route("api:guarantee-resubmit", APPLICANTS, pk(guarantee(GuaranteeStatus.INFO_REQUESTED)), method="post", ok=400),
-    Route("api:guarantee-revise", APPLICANTS, pk(guarantee(GuaranteeStatus.REJECTED)), method="post"),
+    Route("api:guarantee-revise", APPLICANTS, pk(rejected_alone), method="post"),
     Route(
         "api:guarantee-request-info",
         GUARANTORS,
