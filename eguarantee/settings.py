@@ -309,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "FilingStatusEnum": "eguarantee.guarantees.choices.FilingStatus",
         "CreditRecordKindEnum": "eguarantee.credit.choices.RecordKind",
         "QualificationKindEnum": "eguarantee.guarantors.choices.QualificationKind",
+        "FeeKindEnum": "eguarantee.settlement.choices.FeeKind",
     },
 }
 

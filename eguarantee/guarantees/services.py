@@ -287,7 +287,11 @@ def update_application(guarantee, *, actor, guarantor, amount, start_date, end_d
     """The applicant edits a draft, or an application sent back for more information. The
     type, project and section stay: a different one is a different application."""
     require_perm(actor, "guarantees.change_guarantee")
-    locked = Guarantee.objects.select_for_update().select_related("guarantee_type", "project").get(pk=guarantee.pk)
+    locked = (
+        Guarantee.objects.select_for_update(of=("self",))
+        .select_related("guarantee_type", "project")
+        .get(pk=guarantee.pk)
+    )
     _require_party(actor, locked, workflow.APPLICANT)
     if locked.status not in EDITABLE_STATES:
         raise Conflict(f"保函当前状态为“{locked.get_status_display()}”，不能修改申请。", code="invalid_transition")
@@ -835,7 +839,11 @@ def request_amendment(guarantee, *, actor, reason, new_amount=None, new_end_date
     from .models import Amendment
 
     require_perm(actor, "guarantees.change_guarantee")
-    locked = Guarantee.objects.select_for_update().select_related("guarantee_type", "project").get(pk=guarantee.pk)
+    locked = (
+        Guarantee.objects.select_for_update(of=("self",))
+        .select_related("guarantee_type", "project")
+        .get(pk=guarantee.pk)
+    )
     _require_party(actor, locked, workflow.APPLICANT)
     if locked.status != GuaranteeStatus.ISSUED:
         raise Conflict(f"保函当前状态为“{locked.get_status_display()}”，不能申请变更。", code="invalid_transition")

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "settlement"
 
-urlpatterns = []
+urlpatterns = [
+    path("ledger/", views.LedgerListView.as_view(), name="ledger_list"),
+    path("ledger/<int:pk>/", views.LedgerDetailView.as_view(), name="ledger_detail"),
+    path("fees/", views.FeeListView.as_view(), name="fee_list"),
+]
