@@ -68,6 +68,7 @@ def assert_styled():
 
 def _assert_styled(page):
     """Bootstrap's CSS arrived and applies (CSP and whitenoise let it through)."""
+    page.wait_for_load_state("load")  # a click's navigation may still be under way
     sheets = page.evaluate("[...document.styleSheets].map(s => s.href || '')")
     assert any(href.endswith("/static/vendor/bootstrap/css/bootstrap.min.css") for href in sheets), sheets
     primary = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--bs-primary')")

@@ -2,12 +2,16 @@
 browser journeys use them too)."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from eguarantee.accounts.tests.helpers import PDF_BYTES
 from eguarantee.catalog.choices import TemplateStatus
 from eguarantee.catalog.models import GuaranteeTemplate, GuaranteeType
+from eguarantee.guarantees import services
 from eguarantee.guarantees.tests.factories import project
 from eguarantee.guarantors.choices import ClauseStatus
 from eguarantee.guarantors.tests.helpers import clause_for, offer_for, profile_for, qualification_for
@@ -36,3 +40,24 @@ def ready(demo_users):
     )
     _, section = project(demo_users)
     return {"guarantor": guarantor, "section": section, "users": demo_users}
+
+
+def apply(ready, **overrides):
+    """A draft bid guarantee application of the demo applicant through the services, with
+    the attachments its type requires."""
+    today = timezone.localdate()
+    values = {
+        "actor": ready["users"]["applicant_operator"],
+        "guarantee_type": GuaranteeType.objects.get(code="bid"),
+        "guarantor": ready["guarantor"],
+        "amount": Decimal("200000.00"),
+        "start_date": today + datetime.timedelta(days=30),
+        "end_date": today + datetime.timedelta(days=120),
+        "section": ready["section"],
+    }
+    values.update(overrides)
+    guarantee = services.create_application(**values)
+    for item in guarantee.guarantee_type.required_attachments:
+        upload = SimpleUploadedFile(f"{item['key']}.pdf", PDF_BYTES, content_type="application/pdf")
+        services.add_attachment(guarantee, actor=values["actor"], key=item["key"], upload=upload)
+    return guarantee

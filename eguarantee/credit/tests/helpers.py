@@ -2,41 +2,17 @@
 made directly (for pages and scope, where what is examined is the reading)."""
 
 import datetime
-from decimal import Decimal
-
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from eguarantee.accounts import demo
 from eguarantee.accounts.choices import OrgStatus, OrgType
 from eguarantee.accounts.models import Organization
-from eguarantee.accounts.tests.helpers import PDF_BYTES
-from eguarantee.catalog.models import GuaranteeType
 from eguarantee.credit import services as credit
 from eguarantee.credit.choices import RecordKind
 from eguarantee.guarantees import services
 from eguarantee.guarantees.choices import GuaranteeStatus
 from eguarantee.guarantees.models import GuaranteeEvent
+from eguarantee.guarantees.testing import apply
 from eguarantee.guarantees.tests.factories import issued
-
-
-def apply(ready, **overrides):
-    today = timezone.localdate()
-    values = {
-        "actor": ready["users"]["applicant_operator"],
-        "guarantee_type": GuaranteeType.objects.get(code="bid"),
-        "guarantor": ready["guarantor"],
-        "amount": Decimal("200000.00"),
-        "start_date": today + datetime.timedelta(days=30),
-        "end_date": today + datetime.timedelta(days=120),
-        "section": ready["section"],
-    }
-    values.update(overrides)
-    guarantee = services.create_application(**values)
-    for item in guarantee.guarantee_type.required_attachments:
-        upload = SimpleUploadedFile(f"{item['key']}.pdf", PDF_BYTES, content_type="application/pdf")
-        services.add_attachment(guarantee, actor=values["actor"], key=item["key"], upload=upload)
-    return guarantee
 
 
 def under_review(ready):

@@ -19,27 +19,9 @@ from eguarantee.core.exceptions import Conflict, NotAllowed, ServiceError
 from eguarantee.guarantees import services
 from eguarantee.guarantees.choices import GuaranteeStatus
 from eguarantee.guarantees.models import Guarantee, GuaranteeEvent
+from eguarantee.guarantees.testing import apply
 
 pytestmark = pytest.mark.django_db
-
-
-def apply(ready, **overrides):
-    today = timezone.localdate()
-    values = {
-        "actor": ready["users"]["applicant_operator"],
-        "guarantee_type": GuaranteeType.objects.get(code="bid"),
-        "guarantor": ready["guarantor"],
-        "amount": Decimal("200000.00"),
-        "start_date": today + datetime.timedelta(days=30),
-        "end_date": today + datetime.timedelta(days=120),
-        "section": ready["section"],
-    }
-    values.update(overrides)
-    guarantee = services.create_application(**values)
-    for item in guarantee.guarantee_type.required_attachments:
-        upload = SimpleUploadedFile(f"{item['key']}.pdf", PDF, content_type="application/pdf")
-        services.add_attachment(guarantee, actor=values["actor"], key=item["key"], upload=upload)
-    return guarantee
 
 
 def through_payment(ready, guarantee):
