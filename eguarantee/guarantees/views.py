@@ -133,8 +133,13 @@ ACTIONS = {
 
 
 @cache
+def _view_of(url_name):
+    """The view class behind a guarantee's action page (its permission, its label)."""
+    return resolve(reverse(url_name, args=[1])).func.view_class
+
+
 def _permission_of(url_name):
-    return resolve(reverse(url_name, args=[1])).func.view_class.permission_required
+    return _view_of(url_name).permission_required
 
 
 def available_actions(guarantee, user):
@@ -635,7 +640,7 @@ def amendment_actions(guarantee, amendments, user):
     else:
         steps = AMENDMENT_STEPS[current.status]
     return [
-        (resolve(reverse(name, args=[guarantee.pk])).func.view_class.action_label, reverse(name, args=[guarantee.pk]))
+        (_view_of(name).action_label, reverse(name, args=[guarantee.pk]))
         for field, name in steps
         if user.organization_id == getattr(guarantee, field) and user.has_perm(_permission_of(name))
     ]
