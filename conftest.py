@@ -1,6 +1,6 @@
 import pytest
 
-pytest_plugins = ["eguarantee.core.testing", "eguarantee.core.testing_browser", "eguarantee.guarantees.testing"]
+pytest_plugins = ["eguarantee.core.testing", "eguarantee.core.testing_browser", "eguarantee.guarantees.testing", "eguarantee.evidence.testing"]
 
 
 @pytest.fixture(autouse=True)

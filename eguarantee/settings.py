@@ -8,6 +8,7 @@ start when it sees the development key without DEBUG (see core.apps).
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "eguarantee.core",
     "eguarantee.accounts",
     "eguarantee.audit",
+    "eguarantee.evidence",
     "eguarantee.notifications",
     "eguarantee.portal",
     # master data (6.2–6.5): below guarantees, above the foundation
@@ -260,6 +262,23 @@ PKI_TRUST_ROOTS = [p for p in os.environ.get("PKI_TRUST_ROOTS", "").split(",") i
 DOCUMENT_SEAL_KEY = os.environ.get("DOCUMENT_SEAL_KEY", "")
 # The platform's public address, printed on guarantees (verification link and QR code).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# 证据日志 (evidence/, DESIGN.md §6). The hash is fixed when the log's first leaf is written.
+EVIDENCE_HASH = os.environ.get("EVIDENCE_HASH", "sm3")
+EVIDENCE_ORIGIN = os.environ.get("EVIDENCE_ORIGIN") or f"{urlsplit(PUBLIC_BASE_URL).netloc}/evidence"
+# The tree-head signing key: 'private_hex:public_hex' here, or a file (made on first use in DEBUG).
+EVIDENCE_SIGNING_KEY = os.environ.get("EVIDENCE_SIGNING_KEY", "")
+EVIDENCE_KEY_FILE = Path(os.environ.get("EVIDENCE_KEY_FILE") or VAR_DIR / "evidence" / "log-sm2.key")
+# A head counts as confirmed with this many witnesses' co-signatures (k of n).
+EVIDENCE_QUORUM = env_int("EVIDENCE_QUORUM", 1)
+EVIDENCE_SEQUENCE_ON_COMMIT = env_bool("EVIDENCE_SEQUENCE_ON_COMMIT", True)
+EVIDENCE_ANCHORS = [
+    p for p in os.environ.get("EVIDENCE_ANCHORS", "eguarantee.evidence.anchors.FileAnchor").split(",") if p
+]
+EVIDENCE_ANCHOR_FILE = Path(os.environ.get("EVIDENCE_ANCHOR_FILE") or VAR_DIR / "evidence" / "anchors.jsonl")
+EVIDENCE_ANCHOR_INTERVAL_SECONDS = env_int("EVIDENCE_ANCHOR_INTERVAL_SECONDS", 600)
+# 公开查验: lookups by number and code per IP per minute.
+VERIFY_RATE_PER_MINUTE = env_int("VERIFY_RATE_PER_MINUTE", 20)
 
 # 保费支付 (payments/gateways): which gateway; the sandbox gateway's address and public key.
 # The sandbox moves no money: production names a real adapter, or none (transfer only).

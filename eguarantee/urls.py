@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("eguarantee.core.urls")),
     path("accounts/", include("eguarantee.accounts.urls")),
     path("audit/", include("eguarantee.audit.urls")),
+    path("evidence/", include("eguarantee.evidence.urls")),
     path("notifications/", include("eguarantee.notifications.urls")),
     path("catalog/", include("eguarantee.catalog.urls")),
     path("guarantors/", include("eguarantee.guarantors.urls")),

@@ -4,6 +4,7 @@ notifications, exchange) hear of them without the business apps importing them.
     events.subscribe("guarantee.issued", record_leaf)                  # in the transaction
     events.subscribe("guarantee.issued", notify_parties, after_commit=True)
     events.publish("guarantee.issued", guarantee=g, actor=user)
+    events.subscribe("guarantee.*", record_leaf)                       # every guarantee.<action>
 
 An in-transaction subscriber commits or rolls back with the fact, and an exception in it
 undoes the fact. An after-commit subscriber runs once the fact is committed (queue work to
@@ -34,10 +35,15 @@ def unsubscribe(name, handler):
             registry[name].remove(handler)
 
 
+def _handlers(registry, name):
+    family = name.rsplit(".", 1)[0] + ".*"
+    return [*registry.get(name, ()), *registry.get(family, ())]
+
+
 def publish(name, **payload):
-    for handler in list(_in_transaction[name]):
+    for handler in _handlers(_in_transaction, name):
         handler(name=name, **payload)
-    for handler in list(_after_commit[name]):
+    for handler in _handlers(_after_commit, name):
         transaction.on_commit(partial(_run_after_commit, handler, name, payload), robust=True)
 
 

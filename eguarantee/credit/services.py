@@ -13,11 +13,12 @@ from django.db.models import CharField, DateTimeField, F, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
+from eguarantee.core.memo import TransactionMemo
+from eguarantee.evidence import services as evidence
 from eguarantee.guarantees.choices import GuaranteeStatus
 from eguarantee.guarantees.models import Guarantee, GuaranteeEvent
 
 from .choices import POLARITY, RecordKind
-from .memo import TransactionMemo
 from .models import CreditRecord
 
 INSERT_CHUNK = 1000
@@ -40,6 +41,12 @@ def _save(records):
     run, the job, or a concurrent transaction (PostgreSQL waits for it, then skips)."""
     if records:
         CreditRecord.objects.bulk_create(records, batch_size=INSERT_CHUNK, ignore_conflicts=True)
+        evidence.record_new(
+            "credit.record",
+            CreditRecord.objects.filter(
+                source_event_id__in={r.source_event_id for r in records}, kind__in={r.kind for r in records}
+            ),
+        )
     return len(records)
 
 
@@ -95,11 +102,13 @@ def _insert_from_events(events, kind, details):
     quote = connection.ops.quote_name
     statement = (
         f"INSERT INTO {quote(CreditRecord._meta.db_table)} ({', '.join(quote(c) for c in columns)}) {sql} "
-        f"ON CONFLICT DO NOTHING RETURNING {quote('source_event_id')}"
+        f"ON CONFLICT DO NOTHING RETURNING {quote('id')}, {quote('source_event_id')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        return {row[0] for row in cursor.fetchall()}
+        rows = cursor.fetchall()
+    evidence.record("credit.record", [pk for pk, _ in rows])
+    return {event_id for _, event_id in rows}
 
 
 RELEASE_DETAILS = JSONObject(number=Coalesce("guarantee__number", Value("")), end_date="guarantee__end_date")

@@ -7,6 +7,7 @@ class GuaranteesConfig(AppConfig):
     verbose_name = "电子保函管理"
 
     def ready(self):
-        from . import figures, menus  # noqa: F401
+        from . import evidence, figures, menus  # noqa: F401
 
         figures.connect()
+        evidence.connect()

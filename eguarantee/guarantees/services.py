@@ -15,6 +15,7 @@ from django.utils import timezone
 from eguarantee.core import events
 from eguarantee.core.exceptions import Conflict, NotAllowed, ServiceError
 from eguarantee.core.permissions import require_perm
+from eguarantee.evidence import services as evidence
 
 from . import selectors, workflow
 from .choices import ISSUED_STATES, FilingStatus, GuaranteeStatus, InspectionResult
@@ -275,10 +276,10 @@ def create_application(
         fields=fields,
         created_by=actor,
     )
-    GuaranteeEvent.objects.create(
+    event = GuaranteeEvent.objects.create(
         guarantee=guarantee, action="create", to_status=guarantee.status, actor=actor, organization=actor.organization
     )
-    events.publish("guarantee.create", guarantee=guarantee, actor=actor)
+    events.publish("guarantee.create", guarantee=guarantee, event=event, actor=actor)
     return guarantee
 
 
@@ -519,7 +520,7 @@ def _produce_document(guarantee, name):
 def _add_version(guarantee, version, amendment=None):
     from .models import GuaranteeDocument
 
-    return GuaranteeDocument.objects.create(
+    document = GuaranteeDocument.objects.create(
         guarantee=guarantee,
         version=version,
         file=guarantee.document.name,
@@ -530,6 +531,8 @@ def _add_version(guarantee, version, amendment=None):
         issued_at=timezone.now(),
         amendment=amendment,
     )
+    evidence.record("guarantee.document", document.pk)
+    return document
 
 
 def _enqueue_issued_notice(guarantee_id):
@@ -777,6 +780,7 @@ def add_attachment(guarantee, *, actor, key, upload):
     )
     attachment.file = upload
     attachment.save()
+    evidence.record("guarantee.attachment", attachment.pk)
     _record(locked, "attach", actor=actor, comment=attachment.label, data={"sha256": attachment.sha256})
     return attachment
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from eguarantee.core import uploads
 from eguarantee.core.exceptions import Conflict, NotAllowed, ServiceError
 from eguarantee.core.permissions import require_perm
+from eguarantee.evidence import services as evidence
 from eguarantee.guarantees.choices import GuaranteeStatus
 from eguarantee.guarantees.models import Guarantee
 
@@ -245,6 +246,7 @@ def upload_voucher(guarantee, *, actor, upload, payer_account, amount):
     )
     voucher.file = upload
     voucher.save()
+    evidence.record("payments.voucher", voucher.pk)
     return voucher
 
 

@@ -1,0 +1,98 @@
+"""What the guarantees app writes into the evidence log (DESIGN.md §6): every event, the
+guarantee's state after it, every issued document version and every uploaded attachment."""
+
+from eguarantee.core import events
+from eguarantee.core.memo import TransactionMemo
+from eguarantee.evidence import services as evidence
+from eguarantee.evidence.records import Recorder
+
+RECORDERS = [
+    Recorder(
+        "guarantee.event",
+        "guarantees.GuaranteeEvent",
+        (
+            "guarantee_id",
+            "action",
+            "from_status",
+            "to_status",
+            "actor_id",
+            "organization_id",
+            "comment",
+            "data",
+            "created_at",
+        ),
+        label="保函事件",
+        subject="guarantee_id",
+    ),
+    Recorder(
+        "guarantee.state",
+        "guarantees.Guarantee",
+        (
+            "order_number",
+            "number",
+            "status",
+            "guarantee_type_id",
+            "applicant_id",
+            "guarantor_id",
+            "beneficiary_credit_code",
+            "project_id",
+            "section_id",
+            "amount",
+            "premium",
+            "start_date",
+            "end_date",
+            "issued_at",
+            "closed_at",
+            "filing_status",
+            "document_sha256",
+        ),
+        label="保函",
+        subject="id",
+        name_field="number",
+        mutable=True,
+    ),
+    Recorder(
+        "guarantee.document",
+        "guarantees.GuaranteeDocument",
+        ("guarantee_id", "guarantee__number", "version", "sm3", "sha256", "amount", "end_date", "issued_at"),
+        label="保函文件",
+        subject="guarantee_id",
+        name_field="guarantee__number",
+    ),
+    Recorder(
+        "guarantee.attachment",
+        "guarantees.GuaranteeAttachment",
+        ("guarantee_id", "key", "original_name", "size", "sm3", "sha256", "uploaded_at"),
+        label="保函附件",
+        subject="guarantee_id",
+    ),
+]
+
+# The release job publishes a whole batch of events, all with one time: the first one heard
+# records the batch, the rest find themselves in the memo.
+_batched = TransactionMemo()
+
+
+def on_guarantee_event(name, guarantee, event=None, **payload):
+    if event is None:
+        return
+    if event.action == "release" and event.actor_id is None:
+        if _batched.covers(event.created_at, event.pk):
+            return
+        from .models import GuaranteeEvent
+
+        batch = list(
+            GuaranteeEvent.objects.filter(action="release", created_at=event.created_at).values_list(
+                "pk", "guarantee_id"
+            )
+        )
+        evidence.record("guarantee.event", [pk for pk, _ in batch])
+        evidence.record("guarantee.state", [gid for _, gid in batch])
+        _batched.remember(event.created_at, {pk for pk, _ in batch} | {event.pk})
+        return
+    evidence.record("guarantee.event", event.pk)
+    evidence.record("guarantee.state", guarantee.pk)
+
+
+def connect():
+    events.subscribe("guarantee.*", on_guarantee_event)
