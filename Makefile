@@ -66,6 +66,7 @@ test: setup lint
 
 check-deploy: setup
 	DEBUG=0 SECRET_KEY=check-deploy-only-$$(date +%s)-a-long-random-value-for-the-check ALLOWED_HOSTS=example.org \
+	EVIDENCE_SIGNING_KEY=$$($(PY) -c 'from eguarantee.evidence.signing import KeyPair; print(KeyPair.generate().to_hex())') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 # Benchmarks run on PostgreSQL (the issue targets are stated for it) in a database of their own.

@@ -50,6 +50,9 @@ class AppendOnlyModel(models.Model):
     )
     ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
     request_id = models.CharField("请求编号", max_length=64, blank=True, db_index=True)
+    # The hash chain (evidence/audit_chain.py): set once, by the chain job, never by hand.
+    chain_seq = models.BigIntegerField("链序号", null=True, blank=True, unique=True, editable=False)
+    chain_hash = models.BinaryField("链哈希", null=True, blank=True, max_length=64, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -190,7 +190,7 @@ class CompactRange:
         self.hasher = hasher
         self.size = size
         self.hashes = list(hashes)  # left to right, strictly decreasing levels
-        if len(self.hashes) != bin(size).count("1"):
+        if size < 0 or len(self.hashes) != bin(size).count("1"):
             raise ValueError("a compact range of size n holds one hash per bit set in n")
 
     def append(self, leaf_hash):

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 
 class Entry(models.Model):
+    changelog_exempt = True  # a log of its own
+
     kind = models.CharField("类别", max_length=40)
     object_id = models.BigIntegerField("记录ID")
     subject_id = models.BigIntegerField("所属保函ID", null=True, blank=True, db_index=True)
@@ -39,6 +41,8 @@ def node_key(level, index):
 
 
 class Node(models.Model):
+    changelog_exempt = True  # a log of its own
+
     key = models.BigIntegerField(primary_key=True)
     hash = models.BinaryField(max_length=64)
 
@@ -53,6 +57,8 @@ class Node(models.Model):
 
 class LogState(models.Model):
     """One row: how many leaves the tree holds, and with which hash. The sequencer's lock."""
+
+    changelog_exempt = True
 
     size = models.BigIntegerField(default=0)
     algorithm = models.CharField(max_length=10, blank=True)
@@ -83,6 +89,8 @@ class SigningKey(models.Model):
 
 
 class TreeHead(models.Model):
+    changelog_exempt = True  # a log of its own
+
     size = models.BigIntegerField("叶子数", unique=True)
     root = models.BinaryField("根哈希", max_length=64)
     algorithm = models.CharField("哈希算法", max_length=10)
@@ -136,6 +144,8 @@ class Witness(models.Model):
 
 
 class Cosignature(models.Model):
+    changelog_exempt = True  # a log of its own
+
     head = models.ForeignKey(TreeHead, verbose_name="树头", on_delete=models.CASCADE, related_name="cosignatures")
     witness = models.ForeignKey(Witness, verbose_name="见证节点", on_delete=models.PROTECT, related_name="+")
     timestamp = models.BigIntegerField("联署时间（毫秒）")
@@ -169,7 +179,29 @@ class WitnessAlarm(models.Model):
         return f"{self.witness} {self.reason}"
 
 
+class AuditCheckpoint(models.Model):
+    """Where an audit table's hash chain stood, put into the tree (audit_chain.py)."""
+
+    table = models.CharField("日志表", max_length=40)
+    seq = models.BigIntegerField("链序号")
+    chain_hash = models.BinaryField("链哈希", max_length=64)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    changelog_exempt = True
+
+    class Meta:
+        verbose_name = "审计链检查点"
+        verbose_name_plural = verbose_name
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["table", "seq"], name="evidence_one_checkpoint")]
+
+    def __str__(self):
+        return f"{self.table} @{self.seq}"
+
+
 class Anchoring(models.Model):
+    changelog_exempt = True  # a log of its own
+
     head = models.ForeignKey(TreeHead, verbose_name="树头", on_delete=models.CASCADE, related_name="anchorings")
     anchor = models.CharField("锚定账本", max_length=50)
     reference = models.CharField("账本凭证", max_length=300)

@@ -113,14 +113,25 @@ def _field(model, name):
         raise
 
 
+# The evidence app's own: where each audit chain stood (audit_chain.py).
+BUILTIN = [
+    Recorder(
+        "audit.checkpoint",
+        "evidence.AuditCheckpoint",
+        ("table", "seq", "chain_hash", "created_at"),
+        label="审计链检查点",
+    )
+]
+
+
 def recorders():
     """{kind: Recorder} over every app's evidence.py, in INSTALLED_APPS order."""
     found = {}
-    for module in app_modules("evidence", exclude=("eguarantee.evidence",)):
-        for recorder in getattr(module, "RECORDERS", ()):
-            if recorder.kind in found:
-                raise ValueError(f"evidence kind {recorder.kind} is declared twice")
-            found[recorder.kind] = recorder
+    modules = app_modules("evidence", exclude=("eguarantee.evidence",))
+    for recorder in [*BUILTIN, *(r for module in modules for r in getattr(module, "RECORDERS", ()))]:
+        if recorder.kind in found:
+            raise ValueError(f"evidence kind {recorder.kind} is declared twice")
+        found[recorder.kind] = recorder
     return found
 
 

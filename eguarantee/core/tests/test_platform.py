@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from eguarantee.core.models import WorkerHeartbeat
 from eguarantee.core.testing import assert_api_error
+from eguarantee.evidence.signing import KeyPair
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -40,9 +41,23 @@ def test_deploy_check_is_clean_in_production_settings():
         DEBUG="0",
         SECRET_KEY="k9-Qz7#vLp2@wXr5!tYb8^mNc4&hJd6*sFg3(aE1)uIo0_PlKjHgFdSaZxCvBnM",
         ALLOWED_HOSTS="example.org",
+        EVIDENCE_SIGNING_KEY=KeyPair.generate().to_hex(),
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.xdist_group("subprocess")
+def test_deploy_check_wants_the_evidence_signing_key():
+    result = manage(
+        "check",
+        "--deploy",
+        DEBUG="0",
+        SECRET_KEY="k9-Qz7#vLp2@wXr5!tYb8^mNc4&hJd6*sFg3(aE1)uIo0_PlKjHgFdSaZxCvBnM",
+        ALLOWED_HOSTS="example.org",
+        EVIDENCE_KEY_FILE="/nonexistent/log-sm2.key",
+    )
+    assert result.returncode != 0 and "evidence.E002" in result.stderr
 
 
 @pytest.mark.xdist_group("subprocess")
@@ -108,7 +123,6 @@ def test_openapi_schema_and_local_swagger_ui(client):
 
 @pytest.mark.django_db
 def test_portal_entries_that_are_not_built_say_so(client, client_for):
-    assert "正在建设中" in client.get("/verify/").content.decode()
     assert client.get("/apply/").status_code == 302  # login first
     assert "正在建设中" in client_for("applicant_operator").get("/apply/").content.decode()
 
