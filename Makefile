@@ -49,6 +49,10 @@ run: setup
 	@trap 'kill 0' INT TERM EXIT; \
 	DEBUG=1 $(PY) manage.py run_worker & \
 	DEBUG=1 $(PY) -m eguarantee.payments.sandbox_server --port 8001 --key-dir var/sandbox-gateway & \
+	for w in demo-department demo-guarantor; do \
+	  $(PY) -m eguarantee.evidence.witness --log-url http://127.0.0.1:8000 --name $$w \
+	    --key-file var/evidence/witness-$$w.key --state var/evidence/witness-$$w.sqlite3 --interval 15 & \
+	done; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000 --noreload & \
 	wait
 

@@ -1,6 +1,11 @@
 import pytest
 
-pytest_plugins = ["eguarantee.core.testing", "eguarantee.core.testing_browser", "eguarantee.guarantees.testing", "eguarantee.evidence.testing"]
+pytest_plugins = [
+    "eguarantee.core.testing",
+    "eguarantee.core.testing_browser",
+    "eguarantee.guarantees.testing",
+    "eguarantee.evidence.testing",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +18,13 @@ def _fast_password_hasher(settings):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _evidence_files_in_tmp(settings, tmp_path):
+    """The log's signing key, the demo witnesses' keys and the file anchor: per test."""
+    settings.EVIDENCE_KEY_FILE = tmp_path / "evidence" / "log-sm2.key"
+    settings.EVIDENCE_ANCHOR_FILE = tmp_path / "evidence" / "anchors.jsonl"
 
 
 @pytest.fixture(autouse=True)

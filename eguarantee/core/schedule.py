@@ -39,6 +39,21 @@ def daily_jobs():
     return [job for module in app_modules("schedule", exclude=("eguarantee.core",)) for job in module.DAILY]
 
 
+def every_beat():
+    """Work each app wants done at every worker beat (`EVERY_BEAT = [callable]` in its
+    schedule.py): short, idempotent, safe when several workers beat at once."""
+    ran = []
+    for module in app_modules("schedule", exclude=("eguarantee.core",)):
+        for job in getattr(module, "EVERY_BEAT", ()):
+            try:
+                job()
+            except Exception:  # one failing job must not stop the others, nor the beat
+                log.exception("beat job %s failed", getattr(job, "__qualname__", job))
+                continue
+            ran.append(job)
+    return ran
+
+
 def enqueue_due(now=None, worker_id=""):
     """Enqueue every daily job due and not yet started today; returns the names enqueued."""
     local = timezone.localtime(now or timezone.now())

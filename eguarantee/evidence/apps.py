@@ -7,4 +7,4 @@ class EvidenceConfig(AppConfig):
     verbose_name = "存证与查验"
 
     def ready(self):
-        from . import checks  # noqa: F401
+        from . import checks, menus  # noqa: F401

@@ -6,6 +6,8 @@ Node: the hash of every complete subtree, keyed so that a root or a proof is one
 the primary key and a full re-verification streams them in the order they were made.
 """
 
+import datetime
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -115,7 +117,7 @@ class TreeHead(models.Model):
 
     @property
     def signed_at(self):
-        return timezone.datetime.fromtimestamp(self.timestamp / 1000, tz=timezone.UTC)
+        return datetime.datetime.fromtimestamp(self.timestamp / 1000, tz=datetime.UTC)
 
 
 class Witness(models.Model):
@@ -177,6 +179,9 @@ class WitnessAlarm(models.Model):
 
     def __str__(self):
         return f"{self.witness} {self.reason}"
+
+    def get_absolute_url(self):
+        return reverse("evidence:alarm_detail", args=[self.pk])
 
 
 class AuditCheckpoint(models.Model):

@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from . import tree
-from .models import Cosignature, Entry, SigningKey, TreeHead, Witness
+from .models import Cosignature, Entry, SigningKey, TreeHead, Witness, WitnessAlarm
 from .signing import b64
 
 
@@ -101,3 +101,22 @@ def bundle(entry):
         "keys": {"log": keys["log"], "witnesses": keys["witnesses"]},
         "quorum": settings.EVIDENCE_QUORUM,
     }
+
+
+# ---------------------------------------------------------------- back office (what a user may see)
+
+
+def heads_for(user):
+    """Tree heads are public facts: everyone with the page's permission sees all of them."""
+    return TreeHead.objects.all()
+
+
+def witnesses_for(user):
+    """Platform staff see every witness; a department or guarantor the ones it runs."""
+    if user.is_platform:
+        return Witness.objects.select_related("organization")
+    return Witness.objects.select_related("organization").filter(organization_id=user.organization_id)
+
+
+def alarms_for(user):
+    return WitnessAlarm.objects.select_related("witness").filter(witness__in=witnesses_for(user).values("pk"))

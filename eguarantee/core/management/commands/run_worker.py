@@ -2,7 +2,7 @@
 
 Wraps django-tasks-db's `db_worker`; a daemon thread records a beat every
 WORKER_HEARTBEAT_SECONDS so operators can tell a dead worker from an idle one, and starts
-the daily jobs that are due (core/schedule.py).
+the daily jobs that are due and each app's every-beat work (core/schedule.py).
 """
 
 import logging
@@ -47,6 +47,7 @@ class Command(BaseCommand):
                     close_old_connections()
                     beat(worker_id)
                     schedule.enqueue_due(worker_id=worker_id)
+                    schedule.every_beat()
                 except Exception:  # a missed beat shows in /readyz; it must not end the thread
                     logger.exception("worker heartbeat or daily jobs not recorded")
                 finally:
