@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("eguarantee.payments.api.urls")),
     path("", include("eguarantee.settlement.api.urls")),
     path("", include("eguarantee.credit.api.urls")),
+    path("", include("eguarantee.evidence.api.urls")),
 ]
 
 urlpatterns = [

@@ -84,6 +84,17 @@ class InspectionDetailView(ObjectDetailView):
     module_label = MODULE
     page_label = "查验记录"
     list_url_name = "guarantees:inspection_list"
+    template_name = "guarantees/inspection_detail.html"
+
+    def get_context_data(self, **kwargs):
+        # The inspected guarantee's current document with its evidence-log proof (6.3.3);
+        # a read of the log, imported here as guarantees never depends on evidence at load.
+        from eguarantee.evidence.verification import evidence_for_guarantee
+
+        context = super().get_context_data(**kwargs)
+        guarantee = self.object.guarantee
+        context["evidence"] = evidence_for_guarantee(guarantee) if guarantee is not None else None
+        return context
 
 
 # ---------------------------------------------------------------- guarantees (6.6)

@@ -63,9 +63,7 @@ def test_an_admin_registers_a_witness_and_sees_the_heads(ready, log_key, client_
 def test_a_bad_public_key_or_a_taken_name_is_refused_with_nothing_written(client_for, log_key):
     admin = client_for("platform_admin")
     response = admin.post("/evidence/witnesses/add/", {"name": "xm-zjj", "public_key": "04abcd"})
-    assert (
-        response.status_code == 200 and "请选择" in response.content.decode()
-    ) or "公钥" in response.content.decode()
+    assert response.status_code == 200 and not Witness.objects.exists()  # the form again, with its errors
     org = Witness._meta.get_field("organization").related_model.objects.filter(org_type="department").first()
     response = admin.post(
         "/evidence/witnesses/add/", {"name": "xm-zjj", "organization": org.pk, "public_key": "04abcd"}
