@@ -240,7 +240,11 @@ def anchor_confirmed(*, now=None):
             or (now - last.anchored_at).total_seconds() < settings.EVIDENCE_ANCHOR_INTERVAL_SECONDS
         ):
             continue
-        reference = anchor.anchor(head)
+        try:
+            reference = anchor.anchor(head)
+        except Exception:  # a chain that is down must not stop the other anchors: next beat
+            log.exception("anchoring head %s on %s failed", head.size, anchor.name)
+            continue
         made.append(Anchoring.objects.create(head=head, anchor=anchor.name, reference=reference, anchored_at=now))
     return made
 
