@@ -215,6 +215,10 @@ class GuaranteeDetailView(ObjectDetailView):
         context["amendments"] = amendments
         context["actions"] += amendment_actions(guarantee, amendments, user)
         context["versions"] = guarantee.versions.all()
+        if guarantee.number:  # issued: its document's proof in the evidence log
+            from eguarantee.evidence.verification import evidence_for_guarantee
+
+            context["evidence"] = evidence_for_guarantee(guarantee)
         # the premium's page lives in the payments module, which reacts to guarantees
         context["payable"] = bool(guarantee.premium) and user.has_perm("payments.view_paymentorder")
         if user.has_perm("guarantees.view_collusionwarning"):

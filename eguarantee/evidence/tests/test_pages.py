@@ -89,3 +89,12 @@ def test_a_department_sees_only_the_witness_it_runs_and_its_alarms(demo_users, c
     assert department.get(f"/evidence/witnesses/{other.pk}/").status_code == 403  # out of scope
     assert "别人的告警" not in department.get("/evidence/alarms/").content.decode()
     assert department.post(f"/evidence/witnesses/{mine.pk}/toggle/").status_code == 403
+
+
+def test_the_parties_see_the_documents_proof_on_the_guarantee_page(ready, log_key, client_for):
+    guarantee = issue(ready)
+    page = client_for("applicant_admin").get(f"/guarantees/{guarantee.pk}/").content.decode()
+    assert "存证证明" in page and "待纳入签名树头" in page  # no head holds it yet
+    head = services.publish_head()
+    page = client_for("beneficiary_admin").get(f"/guarantees/{guarantee.pk}/").content.decode()
+    assert "证明已校验" in page and bytes(head.root).hex() in page and "下载证明包" in page
