@@ -22,17 +22,15 @@ from .records import Recorder
 GENESIS = b"\x00" * 32
 BATCH = 5000
 
+# AppendOnlyModel's fields, in every audit table
+COMMON = ("time", "user_id", "user_name", "organization_id", "ip", "request_id")
+
 CHAINS = {
     "objectchange": Recorder(
         "audit.objectchange",
         "audit.ObjectChange",
         (
-            "time",
-            "user_id",
-            "user_name",
-            "organization_id",
-            "ip",
-            "request_id",
+            *COMMON,
             "action",
             "content_type_id",
             "object_id",
@@ -46,12 +44,7 @@ CHAINS = {
         "audit.operationlog",
         "audit.OperationLog",
         (
-            "time",
-            "user_id",
-            "user_name",
-            "organization_id",
-            "ip",
-            "request_id",
+            *COMMON,
             "method",
             "path",
             "module",
@@ -69,12 +62,7 @@ CHAINS = {
         "audit.loginlog",
         "audit.LoginLog",
         (
-            "time",
-            "user_id",
-            "user_name",
-            "organization_id",
-            "ip",
-            "request_id",
+            *COMMON,
             "username",
             "success",
             "reason",
