@@ -27,3 +27,14 @@ def test_seed_demo_loads_every_module_once(settings):
     assert statuses == sorted([GuaranteeStatus.ISSUED, GuaranteeStatus.SUBMITTED])
     issued = Guarantee.objects.get(status=GuaranteeStatus.ISSUED)
     assert issued.document.read().startswith(b"%PDF") and len(issued.document_sm3) == 64
+    # Everything the demo made went through the services, so the evidence log holds it all,
+    # and the two demo witnesses are registered with the keys `make run` starts them with.
+    from eguarantee.evidence import demo, services
+    from eguarantee.evidence.checker import check
+    from eguarantee.evidence.models import Witness
+
+    services.tick()
+    report = check()
+    assert report.ok, report.problems
+    assert set(Witness.objects.values_list("name", flat=True)) == set(demo.DEMO_WITNESSES)
+    assert all(demo.key_file(name).exists() for name in demo.DEMO_WITNESSES)

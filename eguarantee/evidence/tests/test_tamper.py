@@ -135,3 +135,14 @@ def test_the_release_job_records_its_batch_and_the_credit_records(logged, ready)
     services.publish_head()
     status, out = verify()
     assert status == 0, out
+
+
+def test_backfill_records_what_existed_before_the_log(logged, ready):
+    old = issued(ready["users"], number="HXDB2025TB000001")  # as if from before the log
+    assert verify()[0] == 1
+    out = io.StringIO()
+    call_command("evidence_backfill", stdout=out)
+    assert "保函（guarantee.state）：补录 1 条" in out.getvalue()
+    assert Entry.objects.filter(kind="guarantee.state", object_id=old.pk).exists()
+    status, text = verify()
+    assert status == 0, text
