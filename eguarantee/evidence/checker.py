@@ -9,16 +9,40 @@ log recorded, and is the log itself intact?
    signed head's root and signature, and every co-signature must agree.
 3. Audit chains: each chain is walked and must meet its checkpoints.
 
-Both walks stream in key order and merge, so memory stays flat however long the log.
+Every walk streams in key order and merges, so memory stays flat however long the log.
+
+The work is cut into tasks (each recorder's rows in slices of ids, the tree, each audit
+chain) whose findings are put together in that order, so the report reads the same however
+they ran. A big log is checked by one process per core: turning rows back into leaf data
+and hashing leaves is Python's work, and one process would use one core.
 """
 
+import itertools
 import json
+import multiprocessing
+import os
 import time
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
+from functools import partial
+from json.encoder import encode_basestring
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections, transaction
+from django.db.models import Max, Min
 
 from . import audit_chain, merkle, signing, tree
-from .models import Cosignature, Entry, LogState, Node, SigningKey, TreeHead, node_key
-from .records import registry
+from .models import Cosignature, Entry, LogState, Node, SigningKey, TreeHead
+from .records import _identity, canonical, registry
+
+# A log this long is worth the processes' start; a shorter one is checked in place.
+PARALLEL_FROM = 100_000
+MAX_WORKERS = 4
+# Rows per records task: enough to keep a process busy, small enough to share the work out.
+SLICE = 100_000
+# Leaves whose subtrees are compared with the stored ones at a time.
+TREE_CHUNK = 10_000
+FETCH = 5_000
 
 
 @dataclass
@@ -38,19 +62,129 @@ class Report:
         return self.leaves / self.seconds if self.seconds else 0.0
 
 
-def check():
+def check(workers=None):
+    """Check everything; `workers` processes (default: one per core) for a big log."""
     started = time.perf_counter()
+    tasks = [("records", kind, lo, hi) for kind in registry() for lo, hi in _slices(registry()[kind])]
+    tasks += [("tree",)] + [("audit", table) for table in audit_chain.CHAINS]
+    results = _run(tasks, _workers(workers))
     report = Report()
-    for recorder in registry().values():
-        report.records += check_records(recorder, report.problems)
-    report.leaves = check_tree(report.problems)
-    for table in audit_chain.CHAINS:
-        report.audit_rows += audit_chain.verify(table, report.problems)
+    for task, (count, problems) in zip(tasks, results, strict=True):
+        report.problems.extend(problems)
+        if task[0] == "records":
+            report.records += count
+        elif task[0] == "tree":
+            report.leaves = count
+        else:
+            report.audit_rows += count
     report.seconds = time.perf_counter() - started
     return report
 
 
+def _workers(requested):
+    if requested is not None:
+        return requested
+    # In a transaction (the tests) other connections would not see its rows; an in-memory
+    # SQLite database is this connection's alone.
+    if connection.in_atomic_block or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        return 1
+    if tree.size() < PARALLEL_FROM:
+        return 1
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def _run(tasks, workers):
+    if workers <= 1:
+        return [_perform(task) for task in tasks]
+    # Forked children start from this process's Django as it is; each opens its own
+    # connection, so ours must not be inherited open.
+    connections.close_all()
+    # The tree is the one task that cannot be sliced: it goes first, the slices fill in.
+    order = sorted(range(len(tasks)), key=lambda i: tasks[i][0] != "tree")
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        done = dict(pool.imap_unordered(_perform_in_child, [(i, tasks[i]) for i in order]))
+    return [done[i] for i in range(len(tasks))]
+
+
+def _perform_in_child(numbered):
+    number, task = numbered
+    try:
+        return number, _perform(task)
+    finally:
+        connections.close_all()
+
+
+def _perform(task):
+    problems = []
+    with _reading():
+        if task[0] == "records":
+            _, kind, lo, hi = task
+            count = check_records(registry()[kind], problems, lo, hi)
+        elif task[0] == "tree":
+            count = check_tree(problems)
+        else:
+            count = audit_chain.verify(task[1], problems)
+    return count, problems
+
+
+def _reading():
+    """PostgreSQL streams from cursors that live in a transaction (outside one, each cursor
+    copies its whole result before the first row). On SQLite a transaction would take the
+    write lock (transaction_mode IMMEDIATE) for the whole check, and is not needed."""
+    return transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
+
+
+# ---------------------------------------------------------------- streaming rows
+
+_cursors = itertools.count()
+
+
+def _stream(queryset, chunk_size=FETCH):
+    """The tuples of a values_list() queryset, as queryset.iterator() gives them.
+
+    On PostgreSQL, through a server-side cursor of our own with psycopg's C loader for
+    timestamps: Django's loader (a Python subclass that pins the time zone) costs more than
+    the rest of reading a row. Django's converters still run, so the values are the same.
+    Call inside a transaction (see _reading)."""
+    if connection.vendor != "postgresql":
+        yield from queryset.iterator(chunk_size=chunk_size)
+        return
+    import psycopg
+    from psycopg.pq import Format
+
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return
+    connection.ensure_connection()
+    with connection.connection.cursor(name=f"evidence_check_{next(_cursors)}") as cursor:
+        timestamptz = psycopg.postgres.types["timestamptz"].oid
+        cursor.adapters.register_loader(timestamptz, psycopg.adapters.get_loader(timestamptz, Format.TEXT))
+        cursor.execute(sql, params)
+        yield from compiler.results_iter(iter(lambda: cursor.fetchmany(chunk_size), []), tuple_expected=True)
+
+
 # ---------------------------------------------------------------- 1. records against their leaves
+
+
+def _slices(recorder):
+    """Id ranges [lo, hi) that cover every id (None: unbounded), about SLICE rows each."""
+    bounds = recorder.model._base_manager.aggregate(lo=Min("pk"), hi=Max("pk"))
+    lo, hi = bounds["lo"], bounds["hi"]
+    if lo is None or hi - lo < SLICE:
+        return [(None, None)]
+    parts = -(-(hi - lo + 1) // SLICE)
+    cuts = [lo + (hi - lo + 1) * i // parts for i in range(1, parts)]
+    return list(zip([None, *cuts], [*cuts, None], strict=True))
+
+
+def _in_range(queryset, name, lo, hi):
+    if lo is not None:
+        queryset = queryset.filter(**{f"{name}__gte": lo})
+    if hi is not None:
+        queryset = queryset.filter(**{f"{name}__lt": hi})
+    return queryset
 
 
 def _verbose(recorder, name):
@@ -69,11 +203,11 @@ def _differences(recorder, recorded, current):
     )
 
 
-def _leaves_by_object(kind, mutable):
+def _leaves_by_object(kind, mutable, lo=None, hi=None):
     """(object_id, data) per object in id order: its newest leaf when mutable, else each."""
-    entries = Entry.objects.filter(kind=kind).order_by("object_id", "id").values_list("object_id", "data")
+    entries = _in_range(Entry.objects.filter(kind=kind), "object_id", lo, hi)
     pending = None
-    for object_id, data in entries.iterator(chunk_size=5000):
+    for object_id, data in _stream(entries.order_by("object_id", "id").values_list("object_id", "data")):
         if mutable:
             if pending is not None and pending[0] != object_id:
                 yield pending
@@ -84,12 +218,69 @@ def _leaves_by_object(kind, mutable):
         yield pending
 
 
-def check_records(recorder, problems):
-    leaves = _leaves_by_object(recorder.kind, recorder.mutable)
+def _encoder(recorder):
+    """recorder.data_of() of a values_list("pk", *fields) row, without a dict and a sort
+    per row.
+
+    Every row has the same keys, so their order and their JSON (and the kind's, the same in
+    every row) are worked out once. A value is written as json.dumps writes it inside the
+    object: strings and ints here, anything else through canonical(), which the C encoder
+    makes the same text."""
+    sources = {"kind": (None, None), "id": (0, None)}  # as data_of starts; a field may override
+    for position, (name, convert) in enumerate(zip(recorder.fields, recorder._converters, strict=True), start=1):
+        sources[name] = (position, None if convert is _identity else convert)
+    slots, text = [], "{"
+    for n, key in enumerate(sorted(sources)):
+        text += ("," if n else "") + encode_basestring(key) + ":"
+        position, convert = sources[key]
+        if position is None:
+            text += encode_basestring(recorder.kind)
+        else:
+            slots.append((text, position, convert))
+            text = ""
+    tail = text + "}"
+
+    def encode(row):
+        parts = []
+        for prefix, position, convert in slots:
+            value = row[position]
+            if value is None:
+                value = "null"
+            else:
+                if convert is not None:
+                    value = convert(value)
+                if type(value) is str:
+                    value = encode_basestring(value)
+                elif type(value) is int:
+                    value = int.__repr__(value)
+                else:
+                    value = canonical(value)
+            parts.append(prefix)
+            parts.append(value)
+        parts.append(tail)
+        return "".join(parts)
+
+    return encode
+
+
+def _data_of(recorder, row):
+    return recorder.data_of(row[0], row[1:])
+
+
+def check_records(recorder, problems, lo=None, hi=None):
+    """Match the rows with ids in [lo, hi) against their leaves; returns the rows checked."""
+    leaves = _leaves_by_object(recorder.kind, recorder.mutable, lo, hi)
     leaf = next(leaves, None)
+    rows = _in_range(recorder.model._base_manager.all(), "pk", lo, hi)
+    rows = _stream(rows.order_by("pk").values_list("pk", *recorder.fields))
+    encode = _encoder(recorder)
     count = 0
-    for pk, data in recorder.rows():
+    for row in rows:
+        pk = row[0]
+        if count == 0 and encode(row) != recorder.data_of(pk, row[1:]):
+            encode = partial(_data_of, recorder)  # never expected; if it ever is, the slow way is the right one
         count += 1
+        data = encode(row)
         while leaf is not None and leaf[0] < pk:
             problems.append(f"{recorder.describe(leaf[0], leaf[1])}：已存证，但数据库中的记录已被删除")
             leaf = next(leaves, None)
@@ -120,38 +311,79 @@ def _heads():
 def check_tree(problems):
     from . import services
 
-    h = tree.hasher()
     keys, heads = _heads()
-    compact = merkle.CompactRange(h)
-    stored = Node.objects.order_by("key").values_list("key", "hash").iterator(chunk_size=10000)
-    node = next(stored, None)
-    entries = (
-        Entry.objects.filter(index__isnull=False).order_by("index").values_list("index", "kind", "object_id", "data")
-    )
-    for index, kind, object_id, data in entries.iterator(chunk_size=10000):
-        if index != compact.size:
-            problems.append(f"叶子 {compact.size}–{index - 1} 缺失：存证记录被删除")
-            return compact.size
-        for level, at, value in compact.append(h.leaf(data.encode())):
-            key = node_key(level, at)
-            while node is not None and node[0] < key:
-                node = next(stored, None)
-            if node is None or node[0] != key:
-                problems.append(f"树节点 ({level}, {at}) 缺失")
-            elif bytes(node[1]) != value:
-                if level == 0:
-                    problems.append(f"叶子 {index}（{kind} #{object_id}）的数据与树中哈希不符：存证记录被改动")
-                else:
-                    problems.append(f"树节点 ({level}, {at}) 与重算结果不符")
-        head = heads.get(compact.size)
-        if head is not None:
-            _check_head(head, compact.root(), keys, problems, services)
+    entries = _stream(Entry.objects.filter(index__isnull=False).order_by("index").values_list("index", "data"))
+    with closing(entries):  # a gap ends the walk early: close the cursor while its transaction lasts
+        compact, whole = _rebuild(entries, heads, keys, problems, services)
+    if not whole:
+        return compact.size
     state = LogState.objects.filter(pk=1).first()
     if state is not None and state.size != compact.size:
         problems.append(f"日志记录的叶子数为 {state.size}，实际可重算 {compact.size}")
     for size in sorted(s for s in heads if s > compact.size):
         problems.append(f"签名树头 {size} 超出现有叶子数 {compact.size}：叶子被删除")
     return compact.size
+
+
+def _rebuild(entries, heads, keys, problems, services):
+    """Rebuild the tree from the leaves, TREE_CHUNK leaves at a time. A chunk whose rebuilt
+    subtrees are exactly the stored ones (one list comparison) is done; any other, or one
+    with a gap, is gone through again leaf by leaf to say what is wrong. Returns the tree
+    as far as it could be rebuilt, and whether that is to the last leaf (no gap)."""
+    h = tree.hasher()
+    compact = merkle.CompactRange(h)
+    while chunk := list(itertools.islice(entries, TREE_CHUNK)):
+        start = merkle.CompactRange(h, compact.size, compact.hashes)
+        made, signed = [], []
+        for index, data in chunk:
+            if index != compact.size:
+                break
+            # Every subtree a leaf completes ends at that leaf: node_key() is (index << 6) | level.
+            made += [((index << 6) | level, value) for level, _, value in compact.append(h.leaf(data.encode()))]
+            if compact.size in heads:
+                signed.append((heads[compact.size], compact.root()))
+        else:
+            if _stored_nodes(chunk[0][0], chunk[-1][0] + 1) == made:
+                for head, root in signed:
+                    _check_head(head, root, keys, problems, services)
+                continue
+        compact = start
+        if not _check_chunk(h, compact, chunk, heads, keys, problems, services):
+            return compact, False
+    return compact, True
+
+
+def _stored_nodes(first, end):
+    """(key, hash) of the stored subtrees that leaves [first, end) complete, in key order."""
+    nodes = Node.objects.filter(key__gte=first << 6, key__lt=end << 6).order_by("key").values_list("key", "hash")
+    return [(key, bytes(value)) for key, value in _stream(nodes, TREE_CHUNK * 2)]
+
+
+def _check_chunk(h, compact, chunk, heads, keys, problems, services):
+    """One chunk leaf by leaf, naming every missing or different subtree; False at a gap,
+    after which nothing can be rebuilt."""
+    stored = iter(_stored_nodes(compact.size, chunk[-1][0] + 1))
+    node = next(stored, None)
+    for index, data in chunk:
+        if index != compact.size:
+            problems.append(f"叶子 {compact.size}–{index - 1} 缺失：存证记录被删除")
+            return False
+        for level, at, value in compact.append(h.leaf(data.encode())):
+            key = (index << 6) | level
+            while node is not None and node[0] < key:
+                node = next(stored, None)
+            if node is None or node[0] != key:
+                problems.append(f"树节点 ({level}, {at}) 缺失")
+            elif node[1] != value:
+                if level == 0:
+                    kind, object_id = Entry.objects.filter(index=index).values_list("kind", "object_id").get()
+                    problems.append(f"叶子 {index}（{kind} #{object_id}）的数据与树中哈希不符：存证记录被改动")
+                else:
+                    problems.append(f"树节点 ({level}, {at}) 与重算结果不符")
+        head = heads.get(compact.size)
+        if head is not None:
+            _check_head(head, compact.root(), keys, problems, services)
+    return True
 
 
 def _check_head(head, root, keys, problems, services):
