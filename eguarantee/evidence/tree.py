@@ -111,9 +111,7 @@ def _integrate_batch(batch, nowait):
     compact = merkle.CompactRange(h, state.size, [known[node] for node in edge])
     nodes = []
     for _, data in pending:
-        index = compact.size
-        # Every subtree a leaf completes ends at that leaf: node_key() is (index << 6) | level.
-        nodes += [((index << 6) | level, value) for level, _, value in compact.append(h.leaf(data.encode()))]
+        nodes += [(node_key(level, at), value) for level, at, value in compact.append(h.leaf(data.encode()))]
     _write(nodes, [(entry_id, state.size + n) for n, (entry_id, _) in enumerate(pending)])
     state.size = compact.size
     state.save(update_fields=["size"])
