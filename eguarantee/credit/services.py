@@ -131,8 +131,8 @@ def record_release(guarantee, event):
 
 
 def record_release_batch(guarantees, events):
-    """按期解保 for a whole batch at once (for a `guarantee.release_batch` event, should the
-    release job publish one). The events then heard one by one cost nothing."""
+    """按期解保 for a whole batch at once (the release job's `guarantee.release_batch`). The
+    events then heard one by one cost nothing."""
     if not events:
         return 0
     ids = [e.pk for e in events]

@@ -27,7 +27,7 @@ def on_release(name, guarantee, event, actor=None, **payload):
 
 
 def on_release_batch(name, guarantees, events, actor=None, **payload):
-    """For a `guarantee.release_batch` event carrying the batch (not published yet)."""
+    """The release job's batch, published before its events one by one."""
     services.record_release_batch(guarantees, events)
 
 

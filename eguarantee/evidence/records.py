@@ -42,9 +42,19 @@ class Recorder:
     def rows(self, queryset=None):
         """(pk, data) for the rows of `queryset` (default: all), in primary-key order."""
         qs = self.model._base_manager.all() if queryset is None else queryset
-        names = ("pk", *self.fields)
-        for values in qs.order_by("pk").values_list(*names).iterator(chunk_size=5000):
-            yield values[0], self.data_of(values[0], values[1:])
+        for row in qs.order_by("pk").values_list("pk", *self.fields).iterator(chunk_size=5000):
+            yield row[0], self.data_of(row[0], row[1:])
+
+    def values_of(self, obj):
+        """The listed fields of a saved instance, as values() would read them back (the
+        converters make the two agree: decimal places, UTC times)."""
+        out = []
+        for name in self.fields:
+            value = obj
+            for part in name.split("__"):
+                value = getattr(value, part) if value is not None else None
+            out.append(value)
+        return out
 
     def data_of(self, pk, values):
         data = {"kind": self.kind, "id": pk}
@@ -52,10 +62,10 @@ class Recorder:
             data[name] = None if value is None else convert(value)
         return canonical(data)
 
-    def subject_of(self, data_text):
+    def subject_in(self, pk, values):
         if not self.subject:
             return None
-        return json.loads(data_text).get(self.subject)
+        return pk if self.subject == "id" else values[self.fields.index(self.subject)]
 
     def describe(self, object_id, data_text=None):
         name = ""

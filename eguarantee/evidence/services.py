@@ -1,7 +1,6 @@
 """Writes to the evidence log: recording facts, signing tree heads, witnesses' co-signatures
 and alarms, anchoring. Every other app writes here through `record()` only."""
 
-import json
 import logging
 import time
 
@@ -32,14 +31,44 @@ def record(kind, pks=None, *, queryset=None):
         if not pks:
             return []
         queryset = rec.model._base_manager.filter(pk__in=pks)
-    subject = rec.subject
-    entries = [
-        Entry(kind=kind, object_id=pk, data=data, subject_id=_subject(rec, data) if subject else None)
-        for pk, data in rec.rows(queryset)
-    ]
-    Entry.objects.bulk_create(entries, batch_size=2000)
-    _sequence_after_commit()
-    return entries
+    rows = ((pk, values) for pk, *values in queryset.order_by("pk").values_list("pk", *rec.fields))
+    return _append([(rec, pk, values) for pk, values in rows])
+
+
+def record_objects(*groups):
+    """record() for instances just saved, from their attributes (no read-back), in one
+    INSERT: `record_objects(("guarantee.event", [event]), ("guarantee.state", [g]))`. The
+    issue path is serialised by the guarantor's number lock, so every query saved here is
+    throughput gained."""
+    items = []
+    for kind, objects in groups:
+        rec = recorder(kind)
+        items.extend((rec, obj.pk, rec.values_of(obj)) for obj in objects)
+    return _append(items)
+
+
+# COPY for PostgreSQL: the release job appends 300,000 leaves in a run, and a text[]
+# parameter would be escaped element by element in Python.
+COPY_ENTRIES = 'COPY "evidence_entry" ("kind", "object_id", "subject_id", "data", "created_at") FROM STDIN'
+INSERT_ENTRY = (
+    'INSERT INTO "evidence_entry" ("kind", "object_id", "subject_id", "data", "created_at") VALUES (%s, %s, %s, %s, %s)'
+)
+
+
+def _append(items):
+    """Insert the leaves for [(recorder, pk, values)]; returns (kind, object_id, data) each."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = [(rec.kind, pk, rec.subject_in(pk, values), rec.data_of(pk, values), now) for rec, pk, values in items]
+    if rows:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(COPY_ENTRIES) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(INSERT_ENTRY, rows)
+        _sequence_after_commit()
+    return [(kind, pk, data) for kind, pk, _subject, data, _ in rows]
 
 
 def record_new(kind, queryset):
@@ -47,10 +76,6 @@ def record_new(kind, queryset):
     with ON CONFLICT DO NOTHING and cannot tell which rows are theirs)."""
     recorded = Entry.objects.filter(kind=kind).values("object_id")
     return record(kind, queryset=queryset.exclude(pk__in=recorded))
-
-
-def _subject(rec, data):
-    return json.loads(data).get(rec.subject)
 
 
 def _sequence_after_commit():

@@ -68,34 +68,36 @@ RECORDERS = [
     ),
 ]
 
-# The release job publishes a whole batch of events, all with one time: the first one heard
-# records the batch, the rest find themselves in the memo.
+# The release job publishes its batch (`guarantee.release_batch`, with the saved events and
+# the guarantees as they now stand) before each event: the batch is recorded from memory in
+# one statement, and each event then finds itself in the memo. An event of a batch heard
+# without the batch (a caller that publishes events only) records the batch from the database.
 _batched = TransactionMemo()
 
 
 def on_guarantee_event(name, guarantee=None, event=None, **payload):
     if name == "guarantee.release_batch":
-        return _record_batch(payload["events"])
+        return _record_batch(payload["events"], payload["guarantees"])
     if event is None:
         return
     if event.action == "release" and event.actor_id is None:
         if not _batched.covers(event.created_at, event.pk):
             from .models import GuaranteeEvent
 
-            _record_batch(GuaranteeEvent.objects.filter(action="release", created_at=event.created_at))
+            batch = GuaranteeEvent.objects.filter(action="release", created_at=event.created_at)
+            pairs = list(batch.values_list("pk", "guarantee_id"))
+            evidence.record("guarantee.event", [pk for pk, _ in pairs])
+            evidence.record("guarantee.state", [gid for _, gid in pairs])
+            _batched.remember(event.created_at, {pk for pk, _ in pairs})
         return
-    evidence.record("guarantee.event", event.pk)
-    evidence.record("guarantee.state", guarantee.pk)
+    evidence.record_objects(("guarantee.event", [event]), ("guarantee.state", [guarantee]))
 
 
-def _record_batch(batch):
-    """The release job's events, all of one time, and the states they left: two INSERTs."""
-    pairs = [(e.pk, e.guarantee_id, e.created_at) for e in batch]
-    if not pairs:
+def _record_batch(batch_events, guarantees):
+    if not batch_events:
         return
-    evidence.record("guarantee.event", [pk for pk, _, _ in pairs])
-    evidence.record("guarantee.state", [gid for _, gid, _ in pairs])
-    _batched.remember(pairs[0][2], {pk for pk, _, _ in pairs})
+    evidence.record_objects(("guarantee.event", batch_events), ("guarantee.state", guarantees))
+    _batched.remember(batch_events[0].created_at, {e.pk for e in batch_events})
 
 
 def connect():

@@ -531,7 +531,7 @@ def _add_version(guarantee, version, amendment=None):
         issued_at=timezone.now(),
         amendment=amendment,
     )
-    evidence.record("guarantee.document", document.pk)
+    evidence.record_objects(("guarantee.document", [document]))
     return document
 
 
@@ -619,8 +619,12 @@ def _release_batch(batch):
         )
         for g in batch
     )
-    for guarantee, event in zip(batch, made, strict=True):
+    for guarantee in batch:
         guarantee.status, guarantee.closed_at = GuaranteeStatus.RELEASED, now
+    # The batch first, for subscribers that write a whole batch at once (evidence, credit);
+    # then each event, for those that react to one guarantee.
+    events.publish("guarantee.release_batch", guarantees=batch, events=made, actor=None)
+    for guarantee, event in zip(batch, made, strict=True):
         events.publish("guarantee.release", guarantee=guarantee, event=event, actor=None)
     for applicant_id, mine in _by_applicant(batch).items():
         numbers = "、".join(g.number for g in mine[:5]) + ("等" if len(mine) > 5 else "")
@@ -780,7 +784,7 @@ def add_attachment(guarantee, *, actor, key, upload):
     )
     attachment.file = upload
     attachment.save()
-    evidence.record("guarantee.attachment", attachment.pk)
+    evidence.record_objects(("guarantee.attachment", [attachment]))
     _record(locked, "attach", actor=actor, comment=attachment.label, data={"sha256": attachment.sha256})
     return attachment
 

@@ -67,27 +67,30 @@ def _release_queries(demo_users, count):
 
 
 def test_a_release_batch_costs_credit_one_statement_not_one_per_guarantee(demo_users):
-    """The release job publishes once per guarantee: the first event of a batch writes the
-    whole batch's records, the others cost nothing (the 100,000-guarantee benchmark)."""
+    """The release job publishes its batch, then each guarantee: the batch writes the whole
+    batch's records, the events cost nothing (the 100,000-guarantee benchmark)."""
     _release_queries(demo_users, 1)  # warm-up: one-off lookups (roles, caches) out of the count
     small = _release_queries(demo_users, 3)
     large = _release_queries(demo_users, 30)
     assert CreditRecord.objects.filter(kind=RecordKind.RELEASED_ON_TIME).count() == 34
-    events.unsubscribe("guarantee.release", _on_release())
+    for name, handler in _handlers():
+        events.unsubscribe(name, handler)
     try:
         without_small = _release_queries(demo_users, 3)
         without_large = _release_queries(demo_users, 30)
     finally:
-        events.subscribe("guarantee.release", _on_release())
+        for name, handler in _handlers():
+            events.subscribe(name, handler)
     assert large - small == without_large - without_small  # nothing per guarantee
     # one INSERT … SELECT per batch, then its evidence leaves: one SELECT back, one INSERT
-    assert small - without_small == 3
+    # (a COPY on PostgreSQL, which Django's query log does not see)
+    assert small - without_small == (2 if connection.vendor == "postgresql" else 3)
 
 
-def _on_release():
+def _handlers():
     from eguarantee.credit import subscribers
 
-    return subscribers.on_release
+    return [("guarantee.release_batch", subscribers.on_release_batch), ("guarantee.release", subscribers.on_release)]
 
 
 def test_a_beneficiary_releasing_early_is_recorded(demo_users):
