@@ -1,6 +1,8 @@
 """The guarantor's PAdES signature on an issued guarantee (pyHanko)."""
 
+import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
@@ -38,4 +40,18 @@ def sign(pdf_bytes, guarantor, *, reason="出具电子保函"):
     # Room for the CMS container, given rather than estimated: pyHanko's estimate signs the
     # document a first time only to measure the result, which doubles the cost of issuing.
     # An ECDSA signature with a two-certificate chain takes about 2 KB.
-    return signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=SIGNATURE_BYTES).getvalue()
+    return _outside_event_loop(
+        lambda: signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=SIGNATURE_BYTES).getvalue()
+    )
+
+
+def _outside_event_loop(work):
+    """pyHanko's sign_pdf starts an asyncio loop of its own, which cannot happen in a thread
+    where one runs already (an ASGI server, Playwright's sync API in the browser tests):
+    there, the signing moves to a thread of its own. It touches no database."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()

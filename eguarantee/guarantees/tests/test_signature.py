@@ -50,3 +50,17 @@ def test_without_a_certificate_outside_development_nothing_is_issued(ready, sett
     assert exc.value.code == "no_signing_certificate"
     paid.refresh_from_db()
     assert paid.number is None and not paid.document  # rolled back: no number used up
+
+
+def test_signing_works_where_an_event_loop_is_running():
+    """pyHanko runs asyncio.run(); under an ASGI server or Playwright's sync API a loop runs
+    in the thread already, and the signing moves to a thread of its own."""
+    import asyncio
+
+    from eguarantee.guarantees.signing import _outside_event_loop
+
+    async def inside_a_loop():
+        return _outside_event_loop(lambda: asyncio.run(asyncio.sleep(0, result="signed")))
+
+    assert asyncio.run(inside_a_loop()) == "signed"
+    assert _outside_event_loop(lambda: asyncio.run(asyncio.sleep(0, result="here"))) == "here"
