@@ -94,6 +94,8 @@ def _json_body(request):
     raw = request.read(MAX_BODY + 1)
     if len(raw) > MAX_BODY:
         raise ServiceError("请求体过大。", code="too_large")
+    if b"\x00" in raw or b"\\u0000" in raw:  # no field of ours holds one; PostgreSQL refuses it
+        raise ServiceError("请求体含有NUL字符。", code="malformed_json")
     try:
         body = json.loads(raw)
     except ValueError:

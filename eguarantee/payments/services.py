@@ -126,7 +126,8 @@ def handle_notification(raw, *, gateway_code=None, remote_addr=None):
     record = {
         "gateway": gateway.code,
         "remote_addr": remote_addr,
-        "raw_body": raw[:MAX_NOTIFICATION_BYTES].decode("utf-8", "replace"),
+        # As text for the administrator: PostgreSQL's text refuses NUL, which JSON never needs.
+        "raw_body": raw[:MAX_NOTIFICATION_BYTES].decode("utf-8", "replace").replace("\x00", "\ufffd"),
         "body_sha256": hashlib.sha256(raw).hexdigest(),
     }
     try:

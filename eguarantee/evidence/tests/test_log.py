@@ -126,4 +126,8 @@ def test_the_protocol_answers_json_with_stable_codes(ready, log_key, client):
     assert response.status_code == 400 and response.json()["error"]["code"] == "malformed_json"
     response = client.post("/evidence/cosignatures", data={"witness": "x"}, content_type="application/json")
     assert response.json()["error"]["code"] == "missing_field"
+    response = client.post(
+        "/evidence/alarms", data='{"witness": "x\\u0000", "reason": "fork"}', content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["error"]["code"] == "malformed_json"
     assert client.put("/evidence/cosignatures").status_code == 405

@@ -6,7 +6,7 @@ import time
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -202,6 +202,7 @@ JUNK = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(m
         st.dictionaries(st.sampled_from(FIELD_NAMES), JUNK, max_size=8).map(lambda d: json.dumps(d).encode()),
     )
 )
+@example(body=b"\xff\x00")  # not UTF-8, and a NUL that PostgreSQL's text refuses
 def test_random_bodies_are_refused_with_a_code_never_a_500(client, order, body):
     response = post(client, body)
     assert response.status_code in (400, 409), response.content
