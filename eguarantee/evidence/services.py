@@ -1,5 +1,6 @@
 """Writes to the evidence log: recording facts, signing tree heads, witnesses' co-signatures
-and alarms, anchoring. Every other app writes here through `record()` only."""
+and alarms, anchoring. Every other app writes here through `record()`, `record_objects()`
+or `record_new()` only."""
 
 import logging
 import time
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 def record(kind, pks=None, *, queryset=None):
     """Append leaves for the rows given (primary keys, or a queryset), read back from the
     database so the leaf holds what was stored. Call it inside the transaction that wrote
-    the rows: the leaves commit, or roll back, with them. Returns the Entry rows."""
+    the rows: the leaves commit, or roll back, with them. Returns (kind, object_id, data)
+    for each leaf written."""
     rec = recorder(kind)
     if queryset is None:
         pks = [pks] if isinstance(pks, int) else list(pks or ())
@@ -37,7 +39,7 @@ def record(kind, pks=None, *, queryset=None):
 
 def record_objects(*groups):
     """record() for instances just saved, from their attributes (no read-back), in one
-    INSERT: `record_objects(("guarantee.event", [event]), ("guarantee.state", [g]))`. The
+    statement: `record_objects(("guarantee.event", [event]), ("guarantee.state", [g]))`. The
     issue path is serialised by the guarantor's number lock, so every query saved here is
     throughput gained."""
     items = []

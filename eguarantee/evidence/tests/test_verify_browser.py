@@ -3,11 +3,9 @@ holder types the code and sees 真实有效 with the evidence log's proof and ta
 away; then an altered copy of the PDF is uploaded and turned away."""
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from eguarantee.evidence import services
 from eguarantee.evidence.testing import issue
@@ -15,22 +13,8 @@ from eguarantee.evidence.testing import issue
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def issued(ready):
-    """issue() in a thread of its own: signing the PDF (pyHanko) runs an asyncio loop, which
-    cannot start in this thread while Playwright's is running."""
-
-    def run():
-        try:
-            return issue(ready)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
-
-
 def test_verify_by_number_and_code_then_an_altered_pdf_is_rejected(page, ready, log_key, tmp_path, assert_styled):
-    guarantee = issued(ready)
+    guarantee = issue(ready)  # signing moves off Playwright's running loop by itself
     head = services.publish_head()
 
     page.goto(f"/verify/?number={guarantee.number}")  # what the QR code on the PDF opens
