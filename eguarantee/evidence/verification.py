@@ -15,6 +15,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.core import signing as django_signing
@@ -254,6 +255,14 @@ def _genuine(guarantee, document, versions):
 # ---------------------------------------------------------------- evidence
 
 
+@lru_cache(maxsize=256)
+def _verify_head(public, body, signature):
+    """A head's SM2 check, once per process for the same bytes (0.6 ms each, on every page
+    that shows a proof); changed bytes are a new key, so nothing tampered hits the cache.
+    A failure raises, and is never cached."""
+    signing.verify(public, body, signature)
+
+
 def evidence_of(document):
     """The newest leaf recording `document`, its proof, checked here: the leaf must name
     this file's hash, the path must lead to the head's root, and the head must carry the
@@ -289,7 +298,7 @@ def evidence_of(document):
         public = keys.public_key(head.key_id)
         if public is None:
             raise signing.SignatureError(f"unknown signing key {head.key_id}")
-        signing.verify(public, services.head_of(head).body(), bytes(head.signature))
+        _verify_head(public, services.head_of(head).body(), bytes(head.signature))
     except (merkle.ProofError, signing.SignatureError, ValueError) as exc:
         # Either the database or the log was changed behind the platform: say so, show no proof.
         log.error("evidence for guarantee document %s does not verify: %s", document.pk, exc)
