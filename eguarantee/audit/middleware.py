@@ -7,7 +7,7 @@ import time
 
 from django.apps import apps
 from django.contrib.messages import constants as message_constants
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import OperationLog
 
@@ -113,11 +113,13 @@ class OperationLogMiddleware:
         response = self.get_response(request)
         sensitive = getattr(request, "audit_sensitive", None)
         if request.method in WRITE_METHODS or sensitive:
+            params = params if params is not None else request_params(request)
             try:
-                with transaction.atomic():  # a savepoint: a failed log row never aborts the caller's transaction
-                    self.write(
-                        request, response, started, params if params is not None else request_params(request), sensitive
-                    )
+                if connection.in_atomic_block:  # a savepoint: a failed row never aborts the caller's transaction
+                    with transaction.atomic():
+                        self.write(request, response, started, params, sensitive)
+                else:  # autocommit: one INSERT, which aborts nothing if it fails (BEGIN/COMMIT cost two trips more)
+                    self.write(request, response, started, params, sensitive)
             except Exception:  # the log must never turn a good answer into an error
                 logger.exception("operation log not written for %s", request.path)
         return response

@@ -14,7 +14,7 @@ from django.utils import timezone
 from eguarantee.core.exceptions import RateLimited, ServiceError
 from eguarantee.core.testing import assert_api_error
 from eguarantee.evidence import merkle, services, signing, verification
-from eguarantee.evidence.models import Entry
+from eguarantee.evidence.models import Entry, TreeHead, Witness
 from eguarantee.evidence.testing import issue
 from eguarantee.evidence.verify import check_bundle
 from eguarantee.guarantees import services as guarantees
@@ -474,3 +474,58 @@ def test_an_inspection_that_found_nothing_shows_no_proof(client_for, demo_users,
     _, _, inspection = guarantees.inspect(actor=inspector, number="HXDB2099TB999999", code="WRONG234")
     text = client_for("department_inspector").get(reverse("guarantees:inspection_detail", args=[inspection.pk]))
     assert text.status_code == 200 and "存证证明" not in text.content.decode()
+
+
+# ---------------------------------------------------------------- what a lookup reads
+
+
+def test_a_lookup_reads_the_guarantee_and_its_versions_in_two_queries(issued, django_assert_num_queries):
+    verification.by_number(issued.number, issued.verification_code, IP)  # the log's heads, read once
+    with django_assert_num_queries(2):
+        result = verification.by_number(issued.number, issued.verification_code, IP)
+    assert result.evidence.verified
+
+
+def test_the_next_lookup_sees_a_new_head_a_confirmation_and_a_disabled_witness(ready, log_key, witnesses, demo_users):
+    guarantee = issue(ready)
+    lookup = lambda: verification.by_number(guarantee.number, guarantee.verification_code, IP).evidence  # noqa: E731
+    assert lookup().state == "pending"
+    head = services.publish_head()
+    first = lookup()
+    assert first.verified and first.size == head.size and not first.confirmed and first.witnesses == 2
+    cosign(witnesses)  # the same head, now confirmed by both witnesses
+    confirmed = lookup()
+    assert confirmed.confirmed and confirmed.size == head.size and len(confirmed.cosignatures) == 2
+    services.set_witness_active(Witness.objects.get(name="xm-zjj"), active=False, actor=demo_users["platform_admin"])
+    assert lookup().witnesses == 1
+
+
+def test_a_leaf_altered_after_a_good_lookup_fails_the_next_one(issued, caplog):
+    assert verification.by_number(issued.number, issued.verification_code, IP).evidence.verified
+    entry = Entry.objects.get(kind="guarantee.document")
+    Entry.objects.filter(pk=entry.pk).update(data=entry.data.replace('"version":1', '"version":9'))
+    assert verification.by_number(issued.number, issued.verification_code, IP).evidence.state == "failed"
+
+
+def test_a_head_whose_row_was_altered_is_not_trusted_from_memory(issued, caplog):
+    """A head's row changed behind the platform (its root) is a new generation: the next
+    lookup reads it again, and its signature no longer checks out."""
+    assert verification.by_number(issued.number, issued.verification_code, IP).evidence.verified
+    TreeHead.objects.update(root=b"\x01" * 32)
+    assert verification.by_number(issued.number, issued.verification_code, IP).evidence.state == "failed"
+
+
+@pytest.mark.parametrize("case", ["genuine", "superseded", "miss", "pending"])
+def test_the_api_answer_is_what_its_serializer_documents(rf, ready, log_key, case):
+    from eguarantee.evidence.api import serializers as s
+
+    guarantee = issue(ready)
+    if case != "pending":
+        services.publish_head()
+    document = guarantee.versions.get()
+    if case == "superseded":
+        GuaranteeDocument.objects.filter(pk=document.pk).update(superseded_at=timezone.now())
+    code = "WRONG234" if case == "miss" else guarantee.verification_code
+    result = verification.by_number(guarantee.number, code, IP)
+    request = rf.post(API)
+    assert s.result_json(result, request) == s.VerificationResultSerializer(s.result_payload(result, request)).data
