@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Max
 
 from eguarantee.core.exceptions import Conflict, RateLimited, ServiceError
 from eguarantee.core.uploads import check_upload
@@ -273,7 +273,6 @@ def _versions_sql(vendor):
         f" {newest_head('size', confirmed)} AS _log_confirmed,"
         f" {newest_head('root', confirmed)} AS _log_confirmed_root,"
         f" (SELECT MAX(c.{q('id')}) FROM {cosignatures} c) AS _log_cosigned,"
-        f" (SELECT COUNT(*) FROM {cosignatures} c) AS _log_cosignatures,"
         f" (SELECT COUNT(*) FROM {witnesses} w WHERE w.{q('active')}) AS _log_witnesses"
         f" FROM {q(document.db_table)} d WHERE d.{q('guarantee_id')} = %s ORDER BY d.{q('version')} DESC"
     )
@@ -436,8 +435,8 @@ def _checked_path(hasher, index, head, leaf_hash):
 
 def generation_of(row):
     """What a proof's head depends on, as read with `row` (_versions_sql): the newest head
-    and the newest confirmed head (size and root), the co-signatures (newest and count)
-    and the number of active witnesses. A head signed, confirmed or co-signed, or a witness
+    and the newest confirmed head (size and root), the newest co-signature and the number
+    of active witnesses. A head signed, confirmed or co-signed, or a witness
     enabled or disabled, changes it; so does a database restored to another log."""
     return (
         row._log_newest,
@@ -445,7 +444,6 @@ def generation_of(row):
         row._log_confirmed,
         _bytes(row._log_confirmed_root),
         row._log_cosigned,
-        row._log_cosignatures,
         row._log_witnesses,
     )
 
@@ -461,7 +459,7 @@ class LogView:
     per generation."""
 
     def __init__(self, generation):
-        newest, newest_root, confirmed, confirmed_root, _cosigned, _cosignatures, witnesses = generation
+        newest, newest_root, confirmed, confirmed_root, _cosigned, witnesses = generation
         heads = {head.size: head for head in TreeHead.objects.filter(size__in=[s for s in (newest, confirmed) if s])}
         self.newest = _same(heads.get(newest), newest_root)
         self.confirmed = _same(heads.get(confirmed), confirmed_root)
@@ -521,14 +519,13 @@ def _read_generation():
     confirmed = TreeHead.objects.filter(confirmed_at__isnull=False).order_by("-size").values_list(
         "size", "root"
     ).first() or (None, None)
-    cosigned = Cosignature.objects.aggregate(newest=Max("pk"), count=Count("pk"))
+    cosigned = Cosignature.objects.aggregate(newest=Max("pk"))
     return (
         newest[0],
         _bytes(newest[1]),
         confirmed[0],
         _bytes(confirmed[1]),
         cosigned["newest"],
-        cosigned["count"],
         Witness.objects.filter(active=True).count(),
     )
 
