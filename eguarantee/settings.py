@@ -114,12 +114,15 @@ TEMPLATES = [
         },
     },
     {
-        # Templates that come with libraries (DRF, drf-spectacular, form widgets).
+        # Templates that come with libraries (DRF, drf-spectacular).
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
         "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
     },
 ]
+# Form widgets from Django's own Jinja2 templates: the same HTML, in half the time of its
+# template language (every form field on every page).
+FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 DATABASES = {
     "default": dj_database_url.parse(
