@@ -4,17 +4,17 @@ log recorded, and is the log itself intact?
 1. Records: every recorded row is read and turned into leaf data again, then matched with
    its leaves by id. A row with no leaf was written behind the platform's back; a leaf
    with no row lost its row; different data means the row was changed. For records that
-   change (a guarantee's state), the newest leaf must match.
+   change (a guarantee's state), the newest leaf must match. On PostgreSQL the database
+   writes the leaf data and Python only compares (record_sql.py); whatever does not match
+   there is checked again here the exact way, which names the fields.
 2. Tree: leaves in index order are hashed and the tree rebuilt; every stored subtree, every
-   signed head's root and signature, and every co-signature must agree.
+   signed head's root and signature, and every co-signature must agree (tree_check.py).
 3. Audit chains: each chain is walked and must meet its checkpoints.
 
-Every walk streams in key order and merges, so memory stays flat however long the log.
-
-The work is cut into tasks (each recorder's rows in slices of ids, the tree, each audit
-chain) whose findings are put together in that order, so the report reads the same however
-they ran. A big log is checked by one process per core: turning rows back into leaf data
-and hashing leaves is Python's work, and one process would use one core.
+The work is cut into tasks (the tree's slices, each recorder's rows in slices of ids, each
+audit chain) whose findings are put together in that order, so the report reads the same
+however they ran. A big log is checked by one process per core: hashing leaves is
+Python's work, and one process would use one core.
 """
 
 import itertools
@@ -22,7 +22,7 @@ import json
 import multiprocessing
 import os
 import time
-from contextlib import closing, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from json.encoder import encode_basestring
@@ -31,8 +31,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, transaction
 from django.db.models import Max, Min
 
-from . import audit_chain, merkle, signing, tree
-from .models import Cosignature, Entry, LogState, Node, SigningKey, TreeHead
+from . import audit_chain, record_sql, signing, tree, tree_check
+from .models import Cosignature, Entry, LogState, SigningKey, TreeHead
 from .records import _identity, canonical, registry
 
 # A log this long is worth the processes' start; a shorter one is checked in place.
@@ -40,9 +40,9 @@ PARALLEL_FROM = 100_000
 MAX_WORKERS = 4
 # Rows per records task: enough to keep a process busy, small enough to share the work out.
 SLICE = 100_000
-# Leaves whose subtrees are compared with the stored ones at a time.
-TREE_CHUNK = 10_000
 FETCH = 5_000
+# Ids the fast comparison could not clear, checked exactly this many at a time.
+SUSPECTS = 1_000
 
 
 @dataclass
@@ -65,18 +65,25 @@ class Report:
 def check(workers=None):
     """Check everything; `workers` processes (default: one per core) for a big log."""
     started = time.perf_counter()
-    tasks = [("records", kind, lo, hi) for kind in registry() for lo, hi in _slices(registry()[kind])]
-    tasks += [("tree",)] + [("audit", table) for table in audit_chain.CHAINS]
-    results = _run(tasks, _workers(workers))
+    workers = _workers(workers)
+    tasks = [("tree", start) for start in tree_check.slices()]
+    tasks += [("records", kind, lo, hi) for kind in registry() for lo, hi in _slices(registry()[kind])]
+    tasks += [("audit", table) for table in audit_chain.CHAINS]
+    results = _run(tasks, workers)
     report = Report()
-    for task, (count, problems) in zip(tasks, results, strict=True):
-        report.problems.extend(problems)
-        if task[0] == "records":
-            report.records += count
-        elif task[0] == "tree":
-            report.leaves = count
+    slices, audit = [], []
+    for task, result in zip(tasks, results, strict=True):
+        if task[0] == "tree":
+            slices.append(result)
+        elif task[0] == "records":
+            report.records += result[0]
+            report.problems += result[1]
         else:
-            report.audit_rows += count
+            report.audit_rows += result[0]
+            audit += result[1]
+    with _reading():
+        report.leaves = check_tree(slices, report.problems)
+    report.problems += audit
     report.seconds = time.perf_counter() - started
     return report
 
@@ -99,10 +106,8 @@ def _run(tasks, workers):
     # Forked children start from this process's Django as it is; each opens its own
     # connection, so ours must not be inherited open.
     connections.close_all()
-    # The tree is the one task that cannot be sliced: it goes first, the slices fill in.
-    order = sorted(range(len(tasks)), key=lambda i: tasks[i][0] != "tree")
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        done = dict(pool.imap_unordered(_perform_in_child, [(i, tasks[i]) for i in order]))
+        done = dict(pool.imap_unordered(_perform_in_child, enumerate(tasks)))
     return [done[i] for i in range(len(tasks))]
 
 
@@ -117,11 +122,11 @@ def _perform_in_child(numbered):
 def _perform(task):
     problems = []
     with _reading():
+        if task[0] == "tree":
+            return tree_check.rebuild_slice(task[1])
         if task[0] == "records":
             _, kind, lo, hi = task
             count = check_records(registry()[kind], problems, lo, hi)
-        elif task[0] == "tree":
-            count = check_tree(problems)
         else:
             count = audit_chain.verify(task[1], problems)
     return count, problems
@@ -140,29 +145,65 @@ _cursors = itertools.count()
 
 
 def _stream(queryset, chunk_size=FETCH):
-    """The tuples of a values_list() queryset, as queryset.iterator() gives them.
+    """The tuples of a values_list() queryset, as queryset.iterator() gives them."""
+    for batch in _batches(queryset, chunk_size):
+        yield from batch
+
+
+def _batches(queryset, size=FETCH):
+    """The tuples of a values_list() queryset in lists of `size`.
 
     On PostgreSQL, through a server-side cursor of our own with psycopg's C loader for
     timestamps: Django's loader (a Python subclass that pins the time zone) costs more than
     the rest of reading a row. Django's converters still run, so the values are the same.
     Call inside a transaction (see _reading)."""
     if connection.vendor != "postgresql":
-        yield from queryset.iterator(chunk_size=chunk_size)
+        rows = queryset.iterator(chunk_size=size)
+        yield from iter(lambda: list(itertools.islice(rows, size)), [])
         return
-    import psycopg
-    from psycopg.pq import Format
+    compiled = _compiled(queryset)
+    if compiled is None:
+        return
+    compiler, sql, params, converters = compiled
+    with connection.connection.cursor(name=f"evidence_check_{next(_cursors)}") as cursor:
+        _load_timestamps_in_c(cursor)
+        cursor.execute(sql, params)
+        for batch in iter(lambda: cursor.fetchmany(size), []):
+            yield list(compiler.results_iter([batch], tuple_expected=True)) if converters else batch
 
+
+def _fetch_all(queryset):
+    """Every tuple of a values_list() queryset in one round trip (a client-side cursor)."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    compiled = _compiled(queryset)
+    if compiled is None:
+        return []
+    compiler, sql, params, converters = compiled
+    with connection.connection.cursor() as cursor:
+        _load_timestamps_in_c(cursor)
+        rows = cursor.execute(sql, params).fetchall()
+    return list(compiler.results_iter([rows], tuple_expected=True)) if converters else rows
+
+
+def _compiled(queryset):
+    """(compiler, sql, params, whether Django converts any column), None for no rows."""
     compiler = queryset.query.get_compiler(using=queryset.db)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
-        return
+        return None
     connection.ensure_connection()
-    with connection.connection.cursor(name=f"evidence_check_{next(_cursors)}") as cursor:
-        timestamptz = psycopg.postgres.types["timestamptz"].oid
-        cursor.adapters.register_loader(timestamptz, psycopg.adapters.get_loader(timestamptz, Format.TEXT))
-        cursor.execute(sql, params)
-        yield from compiler.results_iter(iter(lambda: cursor.fetchmany(chunk_size), []), tuple_expected=True)
+    converters = compiler.get_converters([column for column, _, _ in compiler.select[: compiler.col_count]])
+    return compiler, sql, params, bool(converters)
+
+
+def _load_timestamps_in_c(cursor):
+    import psycopg
+    from psycopg.pq import Format
+
+    timestamptz = psycopg.postgres.types["timestamptz"].oid
+    cursor.adapters.register_loader(timestamptz, psycopg.adapters.get_loader(timestamptz, Format.TEXT))
 
 
 # ---------------------------------------------------------------- 1. records against their leaves
@@ -203,9 +244,11 @@ def _differences(recorder, recorded, current):
     )
 
 
-def _leaves_by_object(kind, mutable, lo=None, hi=None):
+def _leaves_by_object(kind, mutable, lo=None, hi=None, only=None):
     """(object_id, data) per object in id order: its newest leaf when mutable, else each."""
     entries = _in_range(Entry.objects.filter(kind=kind), "object_id", lo, hi)
+    if only is not None:
+        entries = entries.filter(object_id__in=only)
     pending = None
     for object_id, data in _stream(entries.order_by("object_id", "id").values_list("object_id", "data")):
         if mutable:
@@ -269,9 +312,23 @@ def _data_of(recorder, row):
 
 def check_records(recorder, problems, lo=None, hi=None):
     """Match the rows with ids in [lo, hi) against their leaves; returns the rows checked."""
-    leaves = _leaves_by_object(recorder.kind, recorder.mutable, lo, hi)
+    layout = record_sql.layout(recorder)
+    if layout is None:
+        return check_records_exactly(recorder, problems, lo, hi)
+    count, suspects = record_sql.suspects(layout, lo, hi, _batches, _fetch_all)
+    for start in range(0, len(suspects), SUSPECTS):
+        check_records_exactly(recorder, problems, only=suspects[start : start + SUSPECTS])
+    return count
+
+
+def check_records_exactly(recorder, problems, lo=None, hi=None, only=None):
+    """check_records() through Recorder.data_of(), the rows with ids in [lo, hi) or in
+    `only` (ascending); returns the rows checked."""
+    leaves = _leaves_by_object(recorder.kind, recorder.mutable, lo, hi, only)
     leaf = next(leaves, None)
     rows = _in_range(recorder.model._base_manager.all(), "pk", lo, hi)
+    if only is not None:
+        rows = rows.filter(pk__in=only)
     rows = _stream(rows.order_by("pk").values_list("pk", *recorder.fields))
     encode = _encoder(recorder)
     count = 0
@@ -308,13 +365,16 @@ def _heads():
     return keys, {head.size: head for head in TreeHead.objects.all()}
 
 
-def check_tree(problems):
+def check_tree(slices, problems):
+    """Fold the rebuilt slices into the tree, check the heads and the log's size; returns
+    the leaves the tree could be rebuilt from."""
     from . import services
 
     keys, heads = _heads()
-    entries = _stream(Entry.objects.filter(index__isnull=False).order_by("index").values_list("index", "data"))
-    with closing(entries):  # a gap ends the walk early: close the cursor while its transaction lasts
-        compact, whole = _rebuild(entries, heads, keys, problems, services)
+    compact, whole, found = tree_check.combine(
+        slices, heads, lambda head, root, out: _check_head(head, root, keys, out, services)
+    )
+    problems += found
     if not whole:
         return compact.size
     state = LogState.objects.filter(pk=1).first()
@@ -323,67 +383,6 @@ def check_tree(problems):
     for size in sorted(s for s in heads if s > compact.size):
         problems.append(f"签名树头 {size} 超出现有叶子数 {compact.size}：叶子被删除")
     return compact.size
-
-
-def _rebuild(entries, heads, keys, problems, services):
-    """Rebuild the tree from the leaves, TREE_CHUNK leaves at a time. A chunk whose rebuilt
-    subtrees are exactly the stored ones (one list comparison) is done; any other, or one
-    with a gap, is gone through again leaf by leaf to say what is wrong. Returns the tree
-    as far as it could be rebuilt, and whether that is to the last leaf (no gap)."""
-    h = tree.hasher()
-    compact = merkle.CompactRange(h)
-    while chunk := list(itertools.islice(entries, TREE_CHUNK)):
-        start = merkle.CompactRange(h, compact.size, compact.hashes)
-        made, signed = [], []
-        for index, data in chunk:
-            if index != compact.size:
-                break
-            # Every subtree a leaf completes ends at that leaf: node_key() is (index << 6) | level.
-            made += [((index << 6) | level, value) for level, _, value in compact.append(h.leaf(data.encode()))]
-            if compact.size in heads:
-                signed.append((heads[compact.size], compact.root()))
-        else:
-            if _stored_nodes(chunk[0][0], chunk[-1][0] + 1) == made:
-                for head, root in signed:
-                    _check_head(head, root, keys, problems, services)
-                continue
-        compact = start
-        if not _check_chunk(h, compact, chunk, heads, keys, problems, services):
-            return compact, False
-    return compact, True
-
-
-def _stored_nodes(first, end):
-    """(key, hash) of the stored subtrees that leaves [first, end) complete, in key order."""
-    nodes = Node.objects.filter(key__gte=first << 6, key__lt=end << 6).order_by("key").values_list("key", "hash")
-    return [(key, bytes(value)) for key, value in _stream(nodes, TREE_CHUNK * 2)]
-
-
-def _check_chunk(h, compact, chunk, heads, keys, problems, services):
-    """One chunk leaf by leaf, naming every missing or different subtree; False at a gap,
-    after which nothing can be rebuilt."""
-    stored = iter(_stored_nodes(compact.size, chunk[-1][0] + 1))
-    node = next(stored, None)
-    for index, data in chunk:
-        if index != compact.size:
-            problems.append(f"叶子 {compact.size}–{index - 1} 缺失：存证记录被删除")
-            return False
-        for level, at, value in compact.append(h.leaf(data.encode())):
-            key = (index << 6) | level
-            while node is not None and node[0] < key:
-                node = next(stored, None)
-            if node is None or node[0] != key:
-                problems.append(f"树节点 ({level}, {at}) 缺失")
-            elif node[1] != value:
-                if level == 0:
-                    kind, object_id = Entry.objects.filter(index=index).values_list("kind", "object_id").get()
-                    problems.append(f"叶子 {index}（{kind} #{object_id}）的数据与树中哈希不符：存证记录被改动")
-                else:
-                    problems.append(f"树节点 ({level}, {at}) 与重算结果不符")
-        head = heads.get(compact.size)
-        if head is not None:
-            _check_head(head, compact.root(), keys, problems, services)
-    return True
 
 
 def _check_head(head, root, keys, problems, services):
