@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from eguarantee.core import health
 
 api_patterns = [
+    # First: the public 保函查验 is the busiest route, and Django tries patterns in order.
+    path("", include("eguarantee.evidence.api.urls")),
     path("", include("eguarantee.accounts.api.urls")),
     path("", include("eguarantee.audit.api.urls")),
     path("", include("eguarantee.catalog.api.urls")),
@@ -14,7 +16,6 @@ api_patterns = [
     path("", include("eguarantee.payments.api.urls")),
     path("", include("eguarantee.settlement.api.urls")),
     path("", include("eguarantee.credit.api.urls")),
-    path("", include("eguarantee.evidence.api.urls")),
 ]
 
 urlpatterns = [
