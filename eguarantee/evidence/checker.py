@@ -315,7 +315,7 @@ def check_records(recorder, problems, lo=None, hi=None):
     layout = record_sql.layout(recorder)
     if layout is None:
         return check_records_exactly(recorder, problems, lo, hi)
-    count, suspects = record_sql.suspects(layout, lo, hi, _batches, _fetch_all)
+    count, suspects = record_sql.suspects(layout, lo, hi)
     for start in range(0, len(suspects), SUSPECTS):
         check_records_exactly(recorder, problems, only=suspects[start : start + SUSPECTS])
     return count

@@ -1,34 +1,31 @@
-"""Records against their leaves on PostgreSQL without a Python object per value.
+"""Records against their leaves on PostgreSQL, compared by the database.
 
 Recorder.data_of() costs about 11 µs a row: Django turns every column into a Python value
 (Decimal, date, aware datetime) that the converters then turn straight back into text.
-Here PostgreSQL writes each row's leaf data itself, so Python receives one text a row and
-compares a whole batch with the newest leaves in one list comparison.
+Here PostgreSQL writes each row's leaf data itself and compares it with the row's leaves
+in the same statement (suspects()): only the rows it cannot clear reach Python.
 
 Every piece must be exactly what data_of() writes, or a changed row could pass: each
 rendering below says why it is, for every value its guard lets through. A value outside
 its guard (a date Python cannot hold, a decimal with more places than its field) is
 written as a control character, which canonical JSON never holds, and a string is put in
 quotes as it is, which is json.dumps's text only when there is nothing to escape in it:
-a batch with either goes through row by row, and such a row, like every row that does not
-compare equal, goes to the exact check (checker.check_records_exactly), which words the
-problem. A kind with a field type not listed here is checked the exact way throughout.
+a row with either is not cleared, and such a row, like every row that does not compare
+equal, goes to the exact check (checker.check_records_exactly), which words the problem.
+A kind with a field type not listed here is checked the exact way throughout.
 """
 
-import operator
 import re
 from json.encoder import encode_basestring
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import F, Func, TextField, Value
 from django.db.models.functions import Cast
 
 from .models import Entry
 from .records import _field, _identity
-
-# Rows fetched at a time; their leaves are read by the range of ids they cover.
-BATCH = 10_000
 
 _INTEGERS = (models.IntegerField, models.BigIntegerField, models.SmallIntegerField)
 _STRINGS = ("CharField", "TextField", "SlugField")
@@ -135,7 +132,7 @@ def _piece(recorder, name, convert):
 class Layout:
     """How one recorder's rows become leaf data: `text`, the whole of it written by
     PostgreSQL with every string put in quotes as it is, and `strings`, those strings run
-    together, to show in one search a batch whose strings need no escaping (json.dumps
+    together, to show in one search a row whose strings need no escaping (json.dumps
     writes a string with nothing to escape as it is, between quotes)."""
 
     def __init__(self, recorder, text, strings):
@@ -191,71 +188,84 @@ def _model_nullable(recorder, name):
 
 # ---------------------------------------------------------------- the walk
 
+# What json.dumps escapes in a string (ensure_ascii=False): its ESCAPE class. Only a
+# string can hold one: the other pieces are digits, dates, hex and their quotes. PostgreSQL
+# text cannot hold NUL, so _ESCAPED_SQL leaves it out.
+_ESCAPED = re.compile(r'[\x00-\x1f\\"]')
+_ESCAPED_SQL = '[\x01-\x1f"\\\\]'
+_SENTINEL = "\x01"
 
-def suspects(layout, lo, hi, stream, fetch_all):
-    """Walk the rows with ids in [lo, hi) (None: unbounded); returns (rows, ids) where ids
-    are those the fast comparison could not clear, in order: a row whose data differs from
-    its newest leaf or could not be rendered, a row with no leaf, a leaf with no row.
+# One statement, so one snapshot: each row next to every leaf of its object in the range
+# (a full join: a row with no leaf, a leaf with no row), and only the pairs that do not
+# compare equal come back, with what the newest leaf of that object is and how many it
+# has. Equality is of the bytes (COLLATE "C"), as Python's str equality is of the code
+# points, UTF-8 writing each one way only. The rows' subquery is kept whole (OFFSET 0) so
+# each row is rendered once.
+_SUSPECTS = """
+SELECT r.pk, e.object_id, e.id,
+       strpos(r.t, %(sentinel)s) > 0 OR r.s ~ %(escaped)s,
+       (SELECT max(x."id") FROM "evidence_entry" x WHERE x."kind" = %(kind)s AND x."object_id" = e.object_id),
+       (SELECT count(*) FROM "evidence_entry" x WHERE x."kind" = %(kind)s AND x."object_id" = e.object_id)
+FROM ({rows} OFFSET 0) AS r (pk, t, s)
+FULL JOIN ({leaves}) AS e (object_id, id, data) ON e.object_id = r.pk
+WHERE e.data COLLATE "C" IS DISTINCT FROM r.t OR strpos(r.t, %(sentinel)s) > 0 OR r.s ~ %(escaped)s
+"""
+_SETTINGS = (
+    "SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), "
+    "set_config('work_mem', '64MB', true)"
+)
+
+
+def suspects(layout, lo, hi):
+    """Compare the rows with ids in [lo, hi) (None: unbounded) with their leaves in
+    PostgreSQL; returns (rows, ids) where ids are those the comparison could not clear, in
+    order: a row whose data differs from its newest leaf (from every leaf, for a record
+    recorded as it stays) or could not be rendered, a row with no leaf, a leaf with no row.
     Everything else is proven to match, and the exact check words the problems of these."""
     recorder = layout.recorder
     rows = recorder.model._base_manager.all()
+    entries = Entry.objects.filter(kind=recorder.kind)
     if lo is not None:
-        rows = rows.filter(pk__gte=lo)
+        rows, entries = rows.filter(pk__gte=lo), entries.filter(object_id__gte=lo)
     if hi is not None:
-        rows = rows.filter(pk__lt=hi)
-    rows = rows.order_by("pk").values_list("pk", *layout.expressions)
-    count, found, start, rest = 0, [], lo, True
-    for batch in stream(rows, BATCH):
-        count += len(batch)
-        # A full batch may be followed by more; its leaves end where its rows do.
-        rest = len(batch) == BATCH
-        end = batch[-1][0] + 1 if rest else hi
-        found += _batch_suspects(layout, batch, _newest(recorder.kind, start, end, fetch_all))
-        start = end
-    if rest:  # leaves after the last row (all of them, if there was none)
-        found += sorted(_newest(recorder.kind, start, hi, fetch_all))
-    return count, found
+        rows, entries = rows.filter(pk__lt=hi), entries.filter(object_id__lt=hi)
+    count = rows.count()
+    rows_sql, rows_params = _sql(rows.order_by().values_list("pk", *layout.expressions))
+    leaves_sql, leaves_params = _sql(entries.order_by().values_list("object_id", "id", "data"))
+    if rows_sql is None or leaves_sql is None:  # an empty range: nothing on either side
+        return count, []
+    named = {"sentinel": _SENTINEL, "escaped": _ESCAPED_SQL, "kind": recorder.kind}
+    names = [f"_r{n}" for n in range(len(rows_params))] + [f"_l{n}" for n in range(len(leaves_params))]
+    named.update(zip(names, [*rows_params, *leaves_params], strict=True))
+    rows_sql = rows_sql.replace("%%", "%%%%") % tuple(f"%({name})s" for name in names[: len(rows_params)])
+    leaves_sql = leaves_sql.replace("%%", "%%%%") % tuple(f"%({name})s" for name in names[len(rows_params) :])
+    with connection.cursor() as cursor:
+        # For this transaction (the check's, see checker._reading): the statement's cost
+        # is far above jit_above_cost, and compiling it took longer than running it;
+        # the check already runs a process per core, and the hash of a slice's rows
+        # fits in memory instead of going to disk in batches.
+        cursor.execute(_SETTINGS)
+        cursor.execute(_SUSPECTS.format(rows=rows_sql, leaves=leaves_sql), named)
+        pairs = cursor.fetchall()
+    found, differing, leaves = set(), {}, {}
+    for pk, object_id, entry, refused, newest, total in pairs:
+        if pk is None:
+            found.add(object_id)  # a leaf with no row
+        elif object_id is None or refused is not False:
+            found.add(pk)  # a row with no leaf, or one rendered with a piece it cannot vouch for
+        else:
+            differing.setdefault(pk, set()).add(entry)
+            leaves[pk] = (newest, total)
+    for pk, entries in differing.items():
+        newest, total = leaves[pk]
+        # mutable: the newest leaf must match; else any leaf may (one recorded twice)
+        if (newest in entries) if recorder.mutable else (total == len(entries)):
+            found.add(pk)
+    return count, sorted(found)
 
 
-def _newest(kind, lo, hi, fetch_all):
-    """{object_id: data} of the newest leaf of each object with an id in [lo, hi)."""
-    entries = Entry.objects.filter(kind=kind)
-    if lo is not None:
-        entries = entries.filter(object_id__gte=lo)
-    if hi is not None:
-        entries = entries.filter(object_id__lt=hi)
-    # No ORDER BY: sorting the wide rows cost PostgreSQL more than all the rest (a sort on
-    # disk). An object recorded once needs no order; any other gets its newest by id here.
-    leaves = fetch_all(entries.values_list("object_id", "id", "data"))
-    newest = _by_object(leaves)
-    if len(newest) < len(leaves):
-        leaves.sort(key=_OBJECT_THEN_ID)  # a later leaf of an object then replaces an earlier one
-        newest = _by_object(leaves)
-    return newest
-
-
-_OBJECT_THEN_ID = operator.itemgetter(0, 1)
-
-
-def _by_object(leaves):
-    return dict(zip(map(operator.itemgetter(0), leaves), map(operator.itemgetter(2), leaves), strict=True))
-
-
-# What json.dumps escapes in a string (ensure_ascii=False): its ESCAPE class. Only a
-# string can hold one: the other pieces are digits, dates, hex and their quotes.
-_ESCAPED = re.compile(r'[\x00-\x1f\\"]')
-_SENTINEL = "\x01"
-
-
-def _batch_suspects(layout, batch, leaves):
-    pks, texts, strings = zip(*batch, strict=True)
-    plain = None not in texts and _SENTINEL not in "".join(texts) and not _ESCAPED.search("".join(strings))
-    if plain and list(texts) == list(map(leaves.get, pks)) and len(leaves) == len(pks):
-        return []
-    found = {
-        pk
-        for pk, text, string in batch
-        if text is None or leaves.get(pk) != text or _SENTINEL in text or _ESCAPED.search(string)
-    }
-    found |= leaves.keys() - set(pks)
-    return sorted(found)
+def _sql(queryset):
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None, ()
