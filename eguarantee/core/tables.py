@@ -4,21 +4,33 @@ Our own small renderer rather than django-tables2: measured on the 用户管理 
 7 columns), django-tables2 spent ~70 % of the request introspecting each cell's render
 signature; this renders the same table in a fraction of that (bench/list_page.py)."""
 
+import re
 from datetime import datetime
-from html import escape as escape_text
+from html import escape as _escape
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from markupsafe import Markup
+from markupsafe import escape as jinja_escape
 
 from . import pagination
 from .export import resolve
 
 SELECT_CELL = '<td><input type="checkbox" class="form-check-input" name="pk" value="{}" aria-label="选择"></td>'
+
+_needs_escape = re.compile(r"[&<>\"']").search
+
+
+def escape_text(text):
+    """html.escape (quotes too), byte for byte; most cells have nothing to escape, and one
+    search is cheaper than html.escape's five replaces."""
+    return _escape(text) if _needs_escape(text) else text
 
 
 class Column:
@@ -57,7 +69,12 @@ class Column:
             if field is not None and field.choices:
                 labels = {value: str(label) for value, label in field.flatchoices}
                 return lambda row: format_value(labels.get(row[key], row[key]))
-            return lambda row: format_value(row[key])
+
+            def read(row):
+                return format_value(row[key])
+
+            read.dict_key = key  # a plain value: body_html may inline the read
+            return read
         if field is not None and field.concrete and field.choices:
             labels = {value: str(label) for value, label in field.flatchoices}
             attname = field.attname
@@ -97,6 +114,87 @@ def format_value(value):
 
 _PK_MARK = 987654321987
 
+# What a table class shows that depends on neither the data nor the request, built once per
+# (class, model, language): column getters (choice labels translated in), header labels, the
+# sortable columns, and the headers of a list viewed without a query string. Safe to keep:
+# the columns are declared on the class (a table whose instance carries its own columns is
+# not memoized) and their labels only vary with the language, which is in the key.
+_statics: dict[tuple, "_Static"] = {}
+# reverse(detail_url_name, args=[_PK_MARK]) split around the mark: the URLconf does not
+# change while the process runs; the script prefix and the URLconf are in the key.
+_url_patterns: dict[tuple, tuple] = {}
+
+
+class _Static:
+    __slots__ = ("getters", "labels", "plain_head_html", "plain_headers", "sortable")
+
+    def __init__(self, table, model):
+        rows_are_dicts = bool(table.values)
+        self.getters = [c.getter(model, rows_are_dicts=rows_are_dicts) for c in table.columns]
+        self.labels = [c.label(model) for c in table.columns]
+        self.sortable = {c.accessor for c in table.columns if c.sortable}
+        self.plain_headers = self.plain_head_html = None
+
+
+def _detail_url_parts(url_name):
+    key = (url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    parts = _url_patterns.get(key)
+    if parts is None:
+        pattern = reverse(url_name, args=[_PK_MARK])
+        pieces = pattern.split(str(_PK_MARK))
+        parts = (pattern, *pieces) if len(pieces) == 2 else (pattern, None, None)
+        if len(_url_patterns) < 1000:
+            _url_patterns[key] = parts
+    return parts
+
+
+SELECT_HEADER = (
+    '    <th><input type="checkbox" class="form-check-input" data-toggle-all="1" aria-label="全选">\n</th>\n'
+)
+SORT_UP = ' <i class="bi bi-caret-up-fill"></i>'
+SORT_DOWN = ' <i class="bi bi-caret-down-fill"></i>'
+
+
+def head_html(headers):
+    """table.html's header cells, as its template loop wrote them (escaped the same way)."""
+    cells = []
+    for h in headers:
+        if h["select"]:
+            cells.append(SELECT_HEADER)
+        elif h["sort_url"]:
+            icon = (SORT_DOWN if h["descending"] else SORT_UP) if h["sorted"] else ""
+            url, label = jinja_escape(h["sort_url"]), jinja_escape(h["label"])
+            cells.append(f'    <th><a href="{url}">{label}{icon}</a>\n</th>\n')
+        else:
+            cells.append(f"    <th>{jinja_escape(h['label'])}</th>\n")
+    return Markup("".join(cells))  # noqa: S704  every value escaped above
+
+
+def _dict_cell(key, link):
+    """Column.cell_html of a plain value read from a dict row, in one call per cell: the
+    read, format_value (a non-empty string is shown as it is) and the escape inlined."""
+    if link is None:
+
+        def cell(row):
+            value = row[key]
+            text = value if type(value) is str and value else format_value(value)
+            return f"<td>{_escape(text) if _needs_escape(text) else text}</td>"
+
+    else:
+
+        def cell(row):
+            value = row[key]
+            text = value if type(value) is str and value else format_value(value)
+            return _link_cell(text, link(row))
+
+    return cell
+
+
+def _link_cell(text, url):
+    if url:
+        return f'<td><a href="{escape_text(url)}">{escape_text(text)}</a></td>'
+    return f"<td>{escape_text(text)}</td>"
+
 
 class Table:
     columns: list[Column] = []
@@ -111,10 +209,14 @@ class Table:
     def __init__(self, queryset: QuerySet, request, per_page=None):
         self.request = request
         model = queryset.model
-        self._url_pattern = reverse(self.detail_url_name, args=[_PK_MARK]) if self.detail_url_name else None
-        self.sort = request.GET.get("sort", "")
-        sortable = {c.accessor for c in self.columns if c.sortable}
-        if self.sort.lstrip("-") in sortable:
+        static = self._static(model)
+        if self.detail_url_name:
+            self._url_pattern, self._url_head, self._url_tail = _detail_url_parts(self.detail_url_name)
+        else:
+            self._url_pattern = self._url_head = self._url_tail = None
+        params = request.GET
+        self.sort = params.get("sort", "")
+        if self.sort.lstrip("-") in static.sortable:
             # the tie-breaker runs the same way, so keyset paging can follow the order
             queryset = queryset.order_by(self.sort, "-pk" if self.sort.startswith("-") else "pk")
         elif self.default_order:
@@ -122,45 +224,105 @@ class Table:
         if not queryset.ordered:  # e.g. an annotated (GROUP BY) queryset loses Meta.ordering
             queryset = queryset.order_by(*(queryset.model._meta.ordering or ["pk"]))
         per_page = per_page or self.per_page
-        total = pagination.capped_count(queryset)
-        keys = pagination.order_keys(queryset) if total > pagination.COUNT_CAP else None
+        cap = pagination.COUNT_CAP
+        keys = pagination.order_keys(queryset)
+        raw_number = params.get("page")
+        try:
+            number = int(raw_number)  # as Paginator.validate_number reads it
+        except (TypeError, ValueError):
+            number = 1
+        # The page first, one row more than it shows: a page that is not full (or an empty
+        # list) proves the total, and the COUNT is skipped. Only by number, and within the
+        # count cap (no deeper OFFSET than the capped COUNT would read); the first page is
+        # read with the keyset columns, so it is also the first keyset page if the list
+        # turns out to be longer than the cap.
+        rows = total = selected = None
+        if 1 <= number and (number - 1) * per_page < cap and not params.get("after") and not params.get("before"):
+            offset = (number - 1) * per_page
+            selected = self._select(queryset, keys if number == 1 else None)
+            rows = list(selected[offset : offset + per_page + 1])
+            if len(rows) <= per_page and (rows or number == 1):
+                total = min(offset + len(rows), cap + 1)  # what capped_count would say
+        if total is None:
+            total = pagination.capped_count(queryset)
+        if total <= cap:
+            keys = None
+        self.keyset = keys is not None
+        if self.keyset:
+            key_names = [name for name, _ in keys]
+            self.paginator = None
+            self.count_label = f"{cap:,}+"
+            after = self._cursor("after", model, keys)
+            before = self._cursor("before", model, keys)
+            self.page = pagination.keyset_page(
+                selected if number == 1 and selected is not None else self._select(queryset, keys),
+                keys,
+                per_page,
+                after=after,
+                before=before,
+                row_values=(lambda row: [row[k] for k in key_names])
+                if self.values
+                else (lambda obj: [getattr(obj, k) for k in key_names]),
+                first_rows=rows if number == 1 and after is None and before is None else None,
+            )
+        else:
+            # (the first page's selection may carry the keyset columns too: unused, harmless)
+            paginator = Paginator(selected if selected is not None else self._select(queryset, None), per_page)
+            paginator.count = total  # counted already (cached_property): no second COUNT(*)
+            if rows is not None and number <= paginator.num_pages:
+                self.page = Page(rows[:per_page], number, paginator)  # the rows read above
+            else:
+                self.page = paginator.get_page(raw_number)
+            self.paginator = paginator
+            self.count_label = f"{total}"
+        self._getters = static.getters
+        if params:
+            self.headers = self._headers(static)
+            self._head_html = None
+        else:  # no query string: the same headers every time
+            if static.plain_headers is None:
+                static.plain_headers = self._headers(static)
+                static.plain_head_html = head_html(static.plain_headers)
+            self.headers = static.plain_headers
+            self._head_html = static.plain_head_html
+
+    def _static(self, model):
+        if self.columns is not type(self).columns:
+            return _Static(self, model)
+        key = (type(self), model, translation.get_language())
+        static = _statics.get(key)
+        if static is None:
+            static = _Static(self, model)
+            if len(_statics) < 1000:
+                _statics[key] = static
+        return static
+
+    def _select(self, queryset, keys):
+        """The queryset reading only what the columns show (and the keyset columns)."""
         key_names = [name for name, _ in keys] if keys else []
         if self.only:
             queryset = queryset.only(*self.only, *key_names)
         if self.values:
             queryset = queryset.values(*self.values, *(k for k in key_names if k not in self.values))
-        self.keyset = keys is not None
-        if self.keyset:
-            self.paginator = None
-            self.count_label = f"{pagination.COUNT_CAP:,}+"
-            self.page = pagination.keyset_page(
-                queryset,
-                keys,
-                per_page,
-                after=self._cursor("after", model, keys),
-                before=self._cursor("before", model, keys),
-                row_values=(lambda row: [row[k] for k in key_names])
-                if self.values
-                else (lambda obj: [getattr(obj, k) for k in key_names]),
-            )
-        else:
-            paginator = Paginator(queryset, per_page)
-            paginator.count = total  # counted already (cached_property): no second COUNT(*)
-            self.page = paginator.get_page(request.GET.get("page"))
-            self.paginator = paginator
-            self.count_label = f"{total}"
-        self._getters = [c.getter(model, rows_are_dicts=bool(self.values)) for c in self.columns]
-        self.headers = []
-        for column in self.columns:
-            self.headers.append(
-                {
-                    "label": column.label(model),
-                    "select": column.select,
-                    "sort_url": self._sort_url(column) if column.sortable else None,
-                    "sorted": self.sort.lstrip("-") == column.accessor,
-                    "descending": self.sort.startswith("-"),
-                }
-            )
+        return queryset
+
+    def _headers(self, static):
+        return [
+            {
+                "label": label,
+                "select": column.select,
+                "sort_url": self._sort_url(column) if column.sortable else None,
+                "sorted": self.sort.lstrip("-") == column.accessor,
+                "descending": self.sort.startswith("-"),
+            }
+            for column, label in zip(self.columns, static.labels, strict=True)
+        ]
+
+    def head_html(self):
+        """The header cells (between <thead><tr> and </tr></thead>)."""
+        if self._head_html is None:
+            self._head_html = head_html(self.headers)
+        return self._head_html
 
     def rows(self):
         """One list of cells per object: {"text", "url"} or {"select": pk}."""
@@ -177,22 +339,38 @@ class Table:
         return obj["pk"] if self.values else obj.pk
 
     def link(self, obj):
+        if self._url_head is not None:
+            return f"{self._url_head}{self._pk(obj)}{self._url_tail}"
         if self._url_pattern:
             return self._url_pattern.replace(str(_PK_MARK), str(self._pk(obj)))
         return obj.get_absolute_url()
 
+    def _cell_renderers(self):
+        """obj → one cell's HTML, per column. Plain columns are inlined (escape the text,
+        wrap it, link it); a column with its own cell_html keeps it."""
+        renderers = []
+        pk, link = self._pk, self.link
+        for column, getter in zip(self.columns, self._getters, strict=True):
+            if column.select:
+                renderers.append(lambda obj: SELECT_CELL.format(escape_text(str(pk(obj)))))
+            elif type(column).cell_html is not Column.cell_html:
+                if column.link:
+                    renderers.append(lambda obj, c=column, g=getter: c.cell_html(obj, g(obj), link(obj)))
+                else:
+                    renderers.append(lambda obj, c=column, g=getter: c.cell_html(obj, g(obj), None))
+            elif getattr(getter, "dict_key", None) is not None:
+                renderers.append(_dict_cell(getter.dict_key, link if column.link else None))
+            elif column.link:
+                renderers.append(lambda obj, g=getter: _link_cell(g(obj), link(obj)))
+            else:
+                renderers.append(lambda obj, g=getter: f"<td>{escape_text(g(obj))}</td>")
+        return renderers
+
     def body_html(self):
         """The <tbody> rows, built in Python: a template loop over every cell costs more
         than the rest of a list page together."""
-        lines = []
-        for obj in self.page.object_list:
-            html = []
-            for column, getter in zip(self.columns, self._getters, strict=True):
-                if column.select:
-                    html.append(SELECT_CELL.format(escape_text(str(self._pk(obj)))))
-                else:
-                    html.append(column.cell_html(obj, getter(obj), self.link(obj) if column.link else None))
-            lines.append("<tr>" + "".join(html) + "</tr>")
+        renderers = self._cell_renderers()
+        lines = ["<tr>" + "".join([cell(obj) for cell in renderers]) + "</tr>" for obj in self.page.object_list]
         if not lines:
             return format_html(
                 '<tr><td colspan="{}" class="text-center text-muted py-4">暂无数据</td></tr>', len(self.columns)
@@ -218,6 +396,8 @@ class Table:
         return "?" + self._query(sort=("-" if descending else "") + column.accessor, page=1, after="", before="")
 
     def page_url(self, number):
+        if not self.request.GET and isinstance(number, int):
+            return f"?page={number}"  # what urlencode({"page": number}) gives
         return "?" + self._query(page=number)
 
     def _cursor(self, key, model, keys):

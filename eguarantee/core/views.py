@@ -17,7 +17,8 @@ from django_filters.views import FilterView
 
 from . import export
 from .exceptions import ServiceError
-from .forms import bootstrap, fast_widget
+from .filtersets import filter_bar
+from .jinja2_env import url  # reverse() of a URL without arguments, kept per process
 from .scope import scoped_get
 
 
@@ -38,7 +39,7 @@ class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
         crumbs = [(self.module_label, None)] if self.module_label else []
         list_url = getattr(self, "list_url_name", None)
         if self.page_label:
-            crumbs.append((self.page_label, reverse(list_url) if list_url else None))
+            crumbs.append((self.page_label, url(list_url) if list_url else None))
         return crumbs
 
     def get_context_data(self, **kwargs):
@@ -109,10 +110,7 @@ class ObjectListView(ScopedMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context.get("filter") is not None:
-            form = bootstrap(context["filter"].form)
-            context["filter_fields"] = [
-                {"label": f.label, "id": f.id_for_label, "html": fast_widget(f), "errors": f.errors} for f in form
-            ]
+            context["filter_fields"], context["filter_html"] = filter_bar(context["filter"])
         context["table"] = self.table_class(self.object_list, self.request, per_page=self.paginate_by)
         user = self.request.user
         context["can_export"] = bool(self.export_columns) and (
@@ -120,7 +118,7 @@ class ObjectListView(ScopedMixin, FilterView):
         )
         context["bulk_actions"] = [a for a in self.bulk_actions if user.has_perm(a[2])]
         if self.add_url_name and user.has_perm(self.add_permission or ""):
-            context["add_url"] = reverse(self.add_url_name)
+            context["add_url"] = url(self.add_url_name)
         return context
 
 
