@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from eguarantee.guarantees import services as guarantees
 from eguarantee.guarantees.testing import apply
 
-from . import services
+from . import audit_chain, services
 from .signing import KeyPair
 
 
@@ -42,3 +43,18 @@ def witnesses(db, log_key, settings):
     for name, pair in pairs.items():
         services.register_witness(name=name, public_key=pair.public_hex)
     return pairs
+
+
+def raw(sql, *params):
+    """Change the database behind the platform's back, as tampering would."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@pytest.fixture
+def logged(ready, log_key):
+    """An issued guarantee, the audit chains checkpointed, and a signed head over all of it."""
+    guarantee = issue(ready)
+    audit_chain.checkpoint()
+    services.publish_head()
+    return guarantee

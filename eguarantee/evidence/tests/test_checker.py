@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from eguarantee.evidence import audit_chain, checker, record_sql, services, tree_check
+from eguarantee.evidence import checker, record_sql, services, tree_check
 from eguarantee.evidence.models import Entry, Node, node_key
 from eguarantee.evidence.records import recorder, registry
-from eguarantee.evidence.testing import issue
+from eguarantee.evidence.testing import raw
 from eguarantee.guarantees.models import Guarantee
 
 pytestmark = pytest.mark.django_db
@@ -32,19 +32,6 @@ def postgresql_only(test):
         return None
 
     return run
-
-
-def raw(sql, *params):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-@pytest.fixture
-def logged(ready, log_key):
-    guarantee = issue(ready)
-    audit_chain.checkpoint()
-    services.publish_head()
-    return guarantee
 
 
 STRINGS = [

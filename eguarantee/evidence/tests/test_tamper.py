@@ -5,12 +5,11 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from eguarantee.audit.models import ObjectChange
 from eguarantee.evidence import audit_chain, services
 from eguarantee.evidence.models import Entry, Node, node_key
-from eguarantee.evidence.testing import issue
+from eguarantee.evidence.testing import issue, raw
 from eguarantee.guarantees.models import Guarantee, GuaranteeEvent
 from eguarantee.guarantees.tests.factories import issued
 
@@ -24,19 +23,6 @@ def verify():
     except SystemExit as exc:
         return exc.code, out.getvalue()
     return 0, out.getvalue()
-
-
-def raw(sql, *params):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-@pytest.fixture
-def logged(ready, log_key):
-    guarantee = issue(ready)
-    audit_chain.checkpoint()
-    services.publish_head()
-    return guarantee
 
 
 def test_an_untouched_database_verifies(logged):
