@@ -7,7 +7,7 @@ import threading
 import time
 
 
-def run(host, port, path, *, clients=16, seconds=10.0, headers=None, warmup=1.0):
+def run(host, port, path, *, method="GET", body=b"", clients=16, seconds=10.0, headers=None, warmup=1.0):
     headers = headers or {}
     latencies, errors = [], []
     lock = threading.Lock()
@@ -23,7 +23,7 @@ def run(host, port, path, *, clients=16, seconds=10.0, headers=None, warmup=1.0)
             if now >= state["stop_at"]:
                 break
             try:
-                conn.request("GET", path, headers=headers)
+                conn.request(method, path, body=body or None, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200

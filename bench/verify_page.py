@@ -16,8 +16,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
-import time
 from urllib.parse import urlencode
 
 from bench import evidence_data, load
@@ -45,49 +43,6 @@ def prepare(leaves):
     result = verification.by_number(guarantee.number, guarantee.verification_code, "127.0.0.1")
     assert result.genuine and result.evidence.verified, "the demo guarantee does not verify"
     return {"number": guarantee.number, "code": guarantee.verification_code, "tree_size": head.size}
-
-
-def run(port, method, path, *, body=b"", headers=None, clients=16, seconds=10.0, warmup=1.0):
-    """load.run, for any method: N clients, each on its own keep-alive connection."""
-    headers = {"Host": "127.0.0.1", **(headers or {})}
-    latencies, errors = [], []
-    lock = threading.Lock()
-    gate = threading.Barrier(clients + 1)
-    state = {}
-
-    def client():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        gate.wait()
-        local, failed = [], 0
-        while (now := time.perf_counter()) < state["stop_at"]:
-            try:
-                conn.request(method, path, body=body or None, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                ok = False
-            if now >= state["measure_from"]:
-                if ok:
-                    local.append(time.perf_counter() - now)
-                else:
-                    failed += 1
-        conn.close()
-        with lock:
-            latencies.extend(local)
-            errors.append(failed)
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    begin = time.perf_counter()
-    state.update(measure_from=begin + warmup, stop_at=begin + warmup + seconds)
-    gate.wait()
-    for thread in threads:
-        thread.join()
-    return load.summary(path, clients, seconds, latencies, sum(errors))
 
 
 def _once(port, method, path, body, headers):
@@ -180,7 +135,16 @@ def _measure(env, found, seconds, clients, repeats):
         runs = {path: [] for path in loads}
         for _ in range(slices):
             for path, (method, body, headers) in loads.items():
-                result = run(port, method, path, body=body, headers=headers, clients=clients, seconds=per_slice)
+                result = load.run(
+                    "127.0.0.1",
+                    port,
+                    path,
+                    method=method,
+                    body=body,
+                    headers={"Host": "127.0.0.1", **headers},
+                    clients=clients,
+                    seconds=per_slice,
+                )
                 runs[path].append(result)
         return runs
     finally:
