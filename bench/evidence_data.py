@@ -137,12 +137,7 @@ def generate_guarantees(total):
     now = timezone.now().astimezone(datetime.UTC).replace(tzinfo=None)
     sql = """
         WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < %(total)s)
-        INSERT INTO guarantees_guarantee (
-            order_number, number, verification_code, guarantee_type_id, status, applicant_id, guarantor_id,
-            beneficiary_id, beneficiary_name, beneficiary_credit_code, department_id, amount, outstanding_amount,
-            start_date, end_date, sealed, fields, filing_status, issued_at, document, document_sm3,
-            document_sha256, created_by_id, created_at, updated_at
-        )
+        {INSERT_GUARANTEES}
         SELECT
             'GEN' || %(stamp)s || printf('%%09d', i),
             'GEN' || %(stamp)s || 'TB' || printf('%%09d', i),
@@ -169,7 +164,7 @@ def generate_guarantees(total):
         "user": parties["user"].pk,
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql.replace("{INSERT_GUARANTEES}", guarantee_data.INSERT_GUARANTEES), params)
 
 
 CHUNK = 50_000

@@ -28,6 +28,15 @@ def generate_for(total, expired):
 """
 
 
+# The columns every generated guarantee fills, for the PostgreSQL and the SQLite generators.
+INSERT_GUARANTEES = """INSERT INTO guarantees_guarantee (
+            order_number, number, verification_code, guarantee_type_id, status, applicant_id, guarantor_id,
+            beneficiary_id, beneficiary_name, beneficiary_credit_code, department_id, amount, outstanding_amount,
+            start_date, end_date, sealed, fields, filing_status, issued_at, document, document_sm3,
+            document_sha256, created_by_id, created_at, updated_at
+        )"""
+
+
 def run_in_fresh_database(name, code):
     """Migrate a new PostgreSQL database `name`, run PRELUDE + code there in a Django
     process, drop the database; return the JSON document the code printed last."""
@@ -79,12 +88,7 @@ def generate(total, expired, *, applicant, guarantor, beneficiary, guarantee_typ
     today = timezone.localdate()
     now = timezone.now()
     sql = """
-        INSERT INTO guarantees_guarantee (
-            order_number, number, verification_code, guarantee_type_id, status, applicant_id, guarantor_id,
-            beneficiary_id, beneficiary_name, beneficiary_credit_code, department_id, amount, outstanding_amount,
-            start_date, end_date, sealed, fields, filing_status, issued_at, document, document_sm3,
-            document_sha256, created_by_id, created_at, updated_at
-        )
+        {INSERT_GUARANTEES}
         SELECT
             'GEN' || %(stamp)s || lpad(i::text, 9, '0'),
             'GEN' || %(stamp)s || 'TB' || lpad(i::text, 9, '0'),
@@ -113,5 +117,5 @@ def generate(total, expired, *, applicant, guarantor, beneficiary, guarantee_typ
         "user": user.pk,
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql.replace("{INSERT_GUARANTEES}", INSERT_GUARANTEES), params)
         cursor.execute("ANALYZE guarantees_guarantee")
