@@ -324,17 +324,6 @@ class Table:
             self._head_html = head_html(self.headers)
         return self._head_html
 
-    def rows(self):
-        """One list of cells per object: {"text", "url"} or {"select": pk}."""
-        for obj in self.page.object_list:
-            cells = []
-            for column, getter in zip(self.columns, self._getters, strict=True):
-                if column.select:
-                    cells.append({"select": self._pk(obj)})
-                    continue
-                cells.append({"text": getter(obj), "url": self.link(obj) if column.link else None})
-            yield cells
-
     def _pk(self, obj):
         return obj["pk"] if self.values else obj.pk
 
