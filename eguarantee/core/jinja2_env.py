@@ -3,12 +3,13 @@
 Why Jinja2 rather than Django's own engine: templates compile to Python, so the page shell
 and list pages cost a fraction of what the Django engine spends on them (measured by
 `make bench`). Django's engine stays configured for the libraries that ship templates of
-their own (DRF, drf-spectacular, form widgets).
+their own (DRF, drf-spectacular); form widgets use Django's Jinja2 ones (FORM_RENDERER).
 """
 
 from functools import lru_cache
 
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.signals import setting_changed
 from django.template.defaultfilters import date as format_date
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -26,6 +27,29 @@ def _plain_url(name, prefix):
     # A URL without arguments never changes while the process runs (the URLconf is fixed);
     # the script prefix is part of the key for deployments under a sub-path.
     return reverse(name)
+
+
+# A static file's URL, kept once built: the storage maps a name to the same URL for as long
+# as the process runs (the manifest of hashed names is read once, at start), so every page
+# need not look up and join its stylesheets and scripts again.
+_static_urls: dict[str, str] = {}
+
+
+def static(path):
+    url = _static_urls.get(path)
+    if url is None:
+        url = staticfiles_storage.url(path)
+        if len(_static_urls) < 1000:  # names come from templates: few; never grow without bound
+            _static_urls[path] = url
+    return url
+
+
+def _forget_static_urls(*, setting, **kwargs):
+    if setting in ("STORAGES", "STATIC_URL", "STATIC_ROOT", "STATICFILES_DIRS"):  # tests switching storage
+        _static_urls.clear()
+
+
+setting_changed.connect(_forget_static_urls)
 
 
 def date(value, pattern="Y-m-d H:i"):
@@ -51,6 +75,6 @@ def show(value):
 
 def environment(**options):
     env = Environment(**options)  # noqa: S701  autoescape is set in settings.TEMPLATES
-    env.globals.update(url=url, static=staticfiles_storage.url)
+    env.globals.update(url=url, static=static)
     env.filters.update(date=date, dash=dash, show=show)
     return env

@@ -19,8 +19,8 @@ from eguarantee.accounts import filtersets as account_filtersets
 from eguarantee.accounts.models import User
 from eguarantee.accounts.tables import OrganizationTable, UserTable
 from eguarantee.catalog.filtersets import GuaranteeTemplateFilterSet
-from eguarantee.core import context_processors, pagination
 from eguarantee.core import filtersets as core_filtersets
+from eguarantee.core import jinja2_env, pagination
 from eguarantee.core import tables as core_tables
 from eguarantee.core.tables import Column, Table, escape_text
 
@@ -276,11 +276,11 @@ def test_links_follow_the_url_pattern(demo_users):
 
 
 def test_static_urls_are_the_storages_and_forgotten_when_storage_changes(settings):
-    context_processors._static_urls.clear()
-    assert context_processors.static("css/platform.css") == staticfiles_storage.url("css/platform.css")
-    assert "css/platform.css" in context_processors._static_urls
+    jinja2_env._static_urls.clear()
+    assert jinja2_env.static("css/platform.css") == staticfiles_storage.url("css/platform.css")
+    assert "css/platform.css" in jinja2_env._static_urls
     settings.STATIC_URL = "/elsewhere/"
-    assert not context_processors._static_urls
+    assert not jinja2_env._static_urls
 
 
 @pytest.mark.django_db
