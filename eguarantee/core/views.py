@@ -110,7 +110,7 @@ class ObjectListView(ScopedMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context.get("filter") is not None:
-            context["filter_fields"], context["filter_html"] = filter_bar(context["filter"])
+            context["filter_html"] = filter_bar(context["filter"]).html
         context["table"] = self.table_class(self.object_list, self.request, per_page=self.paginate_by)
         user = self.request.user
         context["can_export"] = bool(self.export_columns) and (
