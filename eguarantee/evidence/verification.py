@@ -30,7 +30,7 @@ from django.db.models import Max
 
 from eguarantee.core.exceptions import Conflict, RateLimited, ServiceError
 from eguarantee.core.uploads import check_upload
-from eguarantee.guarantees.choices import IN_FORCE_STATES, ISSUED_STATES
+from eguarantee.guarantees.choices import IN_FORCE_STATES, ISSUED_STATES, GuaranteeStatus, in_force
 from eguarantee.guarantees.models import Guarantee, GuaranteeDocument
 
 from . import keys, merkle, selectors, services, signing, tree
@@ -140,12 +140,6 @@ class Result:
     evidence: Evidence | None = None
 
 
-class Names(NamedTuple):
-    guarantee_type: str
-    applicant: str
-    guarantor: str
-
-
 def not_genuine():
     return Result(genuine=False, message=NOT_GENUINE)
 
@@ -161,45 +155,15 @@ def by_number(number, code, ip):
     if not code:
         raise ServiceError("请输入验真码。", code="code_required", field="code")
     count(ip)
-    guarantee = None
+    rows = []
     # Nothing that long (or holding a NUL, which PostgreSQL refuses in a query) was ever issued.
     if len(number) <= NUMBER_MAX and len(code) <= CODE_MAX and "\x00" not in number:
-        guarantee = _issued(number)
-    expected = guarantee.verification_code.upper().encode() if guarantee else _NO_CODE
-    if not hmac.compare_digest(expected, code.encode()) or guarantee is None:
+        rows = _lookup("number", number)
+    expected = rows[0].verification_code.upper().encode() if rows else _NO_CODE
+    if not hmac.compare_digest(expected, code.encode()) or not rows:
         return not_genuine()
-    versions = _versions(guarantee)
-    current = next((v for v in versions if v.superseded_at is None), versions[0] if versions else None)
-    return _genuine(guarantee, current, versions, guarantee.names)
-
-
-def _issued(number):
-    """The issued guarantee numbered `number`, its type's and parties' names as .names, in
-    one query. In SQL, as _versions: the lookup is the public page's whole cost."""
-    rows = list(Guarantee.objects.raw(_issued_sql(connection.vendor), [number, *ISSUED_STATES]))
-    if not rows:
-        return None
-    guarantee = rows[0]
-    guarantee.names = Names(guarantee._type_name, guarantee._applicant_name, guarantee._guarantor_name or "")
-    return guarantee
-
-
-@lru_cache(maxsize=2)
-def _issued_sql(vendor):
-    q = connection.ops.quote_name
-    columns = ", ".join(f"g.{q(f.column)}" for f in Guarantee._meta.concrete_fields)
-    organizations = q(Guarantee._meta.get_field("applicant").related_model._meta.db_table)
-    types = q(Guarantee._meta.get_field("guarantee_type").related_model._meta.db_table)
-    states = ", ".join(["%s"] * len(ISSUED_STATES))
-    # Every name here is a model's own table or column: nothing from a request.
-    return (
-        f"SELECT {columns}, t.{q('name')} AS _type_name, a.{q('name')} AS _applicant_name,"  # noqa: S608
-        f" o.{q('name')} AS _guarantor_name FROM {q(Guarantee._meta.db_table)} g"
-        f" JOIN {types} t ON t.{q('id')} = g.{q('guarantee_type_id')}"
-        f" JOIN {organizations} a ON a.{q('id')} = g.{q('applicant_id')}"
-        f" LEFT JOIN {organizations} o ON o.{q('id')} = g.{q('guarantor_id')}"
-        f" WHERE g.{q('number')} = %s AND g.{q('status')} IN ({states}) LIMIT 1"
-    )
+    current = next((row for row in rows if row.superseded_at is None), rows[0])
+    return _genuine(rows, current)
 
 
 def by_document(upload, ip):
@@ -221,61 +185,140 @@ def by_document(upload, ip):
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    document = (
-        GuaranteeDocument.objects.select_related(
-            "guarantee__applicant", "guarantee__guarantor", "guarantee__guarantee_type"
-        )
-        .filter(sha256=digest.hexdigest(), guarantee__status__in=ISSUED_STATES)
-        .order_by("-version")
-        .first()
-    )
+    sha256 = digest.hexdigest()
+    rows = _lookup("document", sha256)
+    document = next((row for row in rows if row.sha256 == sha256), None)  # rows are newest first
     if document is None:
         return not_genuine()
-    guarantee = document.guarantee
-    versions = _versions(guarantee)
-    document = next(v for v in versions if v.pk == document.pk)
-    names = Names(guarantee.guarantee_type.name, guarantee.applicant.name, getattr(guarantee.guarantor, "name", ""))
-    return _genuine(guarantee, document, versions, names)
+    return _genuine(rows, document)
 
 
-def _versions(guarantee):
-    """The guarantee's document versions, newest first, each with its newest leaf and the
-    log's generation (generation_of) in the same query, so that a lookup costs two queries
-    in all. Written in SQL: the ORM spent longer compiling the
-    subqueries than the database spent running them."""
-    return list(GuaranteeDocument.objects.raw(_versions_sql(connection.vendor), [DOCUMENT_KIND] * 3 + [guarantee.pk]))
+# ---------------------------------------------------------------- the lookup's one query
 
 
-@lru_cache(maxsize=2)
-def _versions_sql(vendor):
+class _Row(NamedTuple):
+    """One document version of the guarantee looked up (newest first), with the guarantee,
+    its type's and parties' names, the version's newest leaf and the log's generation
+    (generation_of) repeated on each."""
+
+    guarantee_id: int
+    number: str
+    status: str
+    amount: Decimal
+    start_date: datetime.date
+    end_date: datetime.date
+    issued_at: datetime.datetime
+    beneficiary_name: str
+    verification_code: str
+    guarantee_type: str
+    applicant: str
+    guarantor: str | None
+    pk: int | None  # the document version; None when the guarantee has none
+    version: int | None
+    sha256: str | None
+    document_amount: Decimal | None
+    document_end_date: datetime.date | None
+    document_issued_at: datetime.datetime | None
+    superseded_at: datetime.datetime | None
+    leaf_id: int | None
+    leaf_index: int | None
+    leaf_data: str | None
+    log_newest: int | None
+    log_newest_root: bytes | None
+    log_confirmed: int | None
+    log_confirmed_root: bytes | None
+    log_cosigned: int | None
+    log_witnesses: int
+
+
+def _lookup(by, value):
+    """The _Rows of the issued guarantee with this number (by="number") or with a document
+    of this SHA-256 (by="document"): all a lookup shows, in one query. In SQL on a plain
+    cursor: the public lookup is read far more than anything else, and the ORM spent longer
+    compiling and building models than the database spent answering."""
+    sql, converters = _lookup_sql(connection.vendor, by)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [DOCUMENT_KIND] * 3 + [value, *ISSUED_STATES])
+        found = cursor.fetchall()
+    rows = []
+    for values in found:
+        if converters:
+            values = list(values)
+            for i, expression, functions in converters:
+                if values[i] is not None:
+                    for function in functions:
+                        values[i] = function(values[i], expression, connection)
+        rows.append(_Row(*values))
+    return rows
+
+
+@lru_cache(maxsize=4)
+def _lookup_sql(vendor, by):
+    """(SQL, converters) of _lookup; converters lists (column, expression, functions) for
+    the columns this database returns in another type than the field's (SQLite's text dates
+    and decimals), as the ORM would convert them."""
     q = connection.ops.quote_name
-    document = GuaranteeDocument._meta
-    columns = ", ".join(f"d.{q(f.column)}" for f in document.concrete_fields)
+    g, d = Guarantee._meta, GuaranteeDocument._meta
+    organizations = q(g.get_field("applicant").related_model._meta.db_table)
+    types = q(g.get_field("guarantee_type").related_model._meta.db_table)
     entries, heads = q(Entry._meta.db_table), q(TreeHead._meta.db_table)
     cosignatures, witnesses = q(Cosignature._meta.db_table), q(Witness._meta.db_table)
 
+    def column(alias, meta, name):
+        field = meta.get_field(name)
+        return f"{alias}.{q(field.column)}", field.get_col(alias)
+
     # Every name here is a model's own table or column: nothing from a request.
-    def leaf(column):
+    def leaf(name):
         return (
-            f"(SELECT e.{q(column)} FROM {entries} e"  # noqa: S608
+            f"(SELECT e.{q(name)} FROM {entries} e"  # noqa: S608
             f" WHERE e.{q('kind')} = %s AND e.{q('object_id')} = d.{q('id')}"
-            f" ORDER BY e.{q('id')} DESC LIMIT 1)"
+            f" ORDER BY e.{q('id')} DESC LIMIT 1)",
+            Entry._meta.get_field(name).get_col("e"),
         )
 
-    def newest_head(column, where=""):
-        return f"(SELECT h.{q(column)} FROM {heads} h {where} ORDER BY h.{q('size')} DESC LIMIT 1)"  # noqa: S608
+    def newest_head(name, where=""):
+        sql = f"(SELECT h.{q(name)} FROM {heads} h {where} ORDER BY h.{q('size')} DESC LIMIT 1)"  # noqa: S608
+        return sql, TreeHead._meta.get_field(name).get_col("h")
 
     confirmed = f"WHERE h.{q('confirmed_at')} IS NOT NULL"
-    return (
-        f"SELECT {columns}, {leaf('id')} AS _leaf_id,"  # noqa: S608
-        f" {leaf('index')} AS _leaf_index, {leaf('data')} AS _leaf_data,"
-        f" {newest_head('size')} AS _log_newest, {newest_head('root')} AS _log_newest_root,"
-        f" {newest_head('size', confirmed)} AS _log_confirmed,"
-        f" {newest_head('root', confirmed)} AS _log_confirmed_root,"
-        f" (SELECT MAX(c.{q('id')}) FROM {cosignatures} c) AS _log_cosigned,"
-        f" (SELECT COUNT(*) FROM {witnesses} w WHERE w.{q('active')}) AS _log_witnesses"
-        f" FROM {q(document.db_table)} d WHERE d.{q('guarantee_id')} = %s ORDER BY d.{q('version')} DESC"
+    selected = [
+        *(column("g", g, name) for name in ("id", "number", "status", "amount", "start_date", "end_date")),
+        *(column("g", g, name) for name in ("issued_at", "beneficiary_name", "verification_code")),
+        (f"t.{q('name')}", None),
+        (f"a.{q('name')}", None),
+        (f"o.{q('name')}", None),
+        *(column("d", d, name) for name in ("id", "version", "sha256", "amount", "end_date", "issued_at")),
+        column("d", d, "superseded_at"),
+        *(leaf(name) for name in ("id", "index", "data")),
+        newest_head("size"),
+        newest_head("root"),
+        newest_head("size", confirmed),
+        newest_head("root", confirmed),
+        (f"(SELECT MAX(c.{q('id')}) FROM {cosignatures} c)", None),  # noqa: S608
+        (f"(SELECT COUNT(*) FROM {witnesses} w WHERE w.{q('active')})", None),  # noqa: S608
+    ]
+    if by == "number":
+        where = f"g.{q('number')} = %s"
+    else:
+        where = f"g.{q('id')} IN (SELECT s.{q('guarantee_id')} FROM {q(d.db_table)} s WHERE s.{q('sha256')} = %s)"  # noqa: S608
+    states = ", ".join(["%s"] * len(ISSUED_STATES))
+    sql = (
+        f"SELECT {', '.join(sql for sql, _ in selected)} FROM {q(g.db_table)} g"  # noqa: S608
+        f" JOIN {types} t ON t.{q('id')} = g.{q('guarantee_type_id')}"
+        f" JOIN {organizations} a ON a.{q('id')} = g.{q('applicant_id')}"
+        f" LEFT JOIN {organizations} o ON o.{q('id')} = g.{q('guarantor_id')}"
+        f" LEFT JOIN {q(d.db_table)} d ON d.{q('guarantee_id')} = g.{q('id')}"
+        f" WHERE {where} AND g.{q('status')} IN ({states})"
+        f" ORDER BY d.{q('version')} DESC"
     )
+    converters = []
+    for i, (_, expression) in enumerate(selected):
+        if expression is not None:
+            functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+            if functions:
+                converters.append((i, expression, functions))
+    return sql, tuple(converters)
 
 
 def evidence_for_guarantee(guarantee):
@@ -287,19 +330,21 @@ def evidence_for_guarantee(guarantee):
     return evidence_of(document) if document else None
 
 
-def _verdict(guarantee):
-    label = guarantee.get_status_display()
-    if guarantee.in_force:
+def _verdict(status, end_date):
+    label = GuaranteeStatus(status).label
+    if in_force(status, end_date):
         return "valid", "真实有效"
-    if guarantee.status in IN_FORCE_STATES:  # issued, but its end date has passed
+    if status in IN_FORCE_STATES:  # issued, but its end date has passed
         return "expired", "真实，已过失效日期"
-    return guarantee.status, f"真实，{label}"
+    return status, f"真实，{label}"
 
 
-def _genuine(guarantee, document, versions, names):
-    verdict, message = _verdict(guarantee)
-    current_version = next((v.version for v in versions if v.superseded_at is None), None)
-    superseded = document is not None and document.superseded_at is not None
+def _genuine(rows, document):
+    """The Result for the guarantee of `rows` (_lookup), checked against `document`, one of
+    them (its version's fields are None when the guarantee has no document)."""
+    verdict, message = _verdict(document.status, document.end_date)
+    has_document = document.pk is not None
+    superseded = document.superseded_at is not None
     if superseded:
         verdict = "superseded"
         message = f"真实，但该文件（第{document.version}版）已被新版本替代"
@@ -307,44 +352,44 @@ def _genuine(guarantee, document, versions, names):
         genuine=True,
         message=message,
         verdict=verdict,
-        number=guarantee.number,
-        status=guarantee.status,
-        status_label=guarantee.get_status_display(),
-        in_force=guarantee.in_force,
-        guarantee_type=names.guarantee_type,
-        applicant=names.applicant,
-        guarantor=names.guarantor,
-        beneficiary=guarantee.beneficiary_name,
-        amount=guarantee.amount,
-        start_date=guarantee.start_date,
-        end_date=guarantee.end_date,
-        issued_at=guarantee.issued_at,
-        version=document.version if document else None,
-        document_sha256=document.sha256 if document else "",
-        document_amount=document.amount if document else None,
-        document_end_date=document.end_date if document else None,
-        document_issued_at=document.issued_at if document else None,
+        number=document.number,
+        status=document.status,
+        status_label=GuaranteeStatus(document.status).label,
+        in_force=in_force(document.status, document.end_date),
+        guarantee_type=document.guarantee_type,
+        applicant=document.applicant,
+        guarantor=document.guarantor or "",
+        beneficiary=document.beneficiary_name,
+        amount=document.amount,
+        start_date=document.start_date,
+        end_date=document.end_date,
+        issued_at=document.issued_at,
+        version=document.version,
+        document_sha256=document.sha256 or "",
+        document_amount=document.document_amount,
+        document_end_date=document.document_end_date,
+        document_issued_at=document.document_issued_at,
         superseded=superseded,
-        superseded_at=document.superseded_at if document else None,
-        current_version=current_version,
-        evidence=_evidence_of_version(document) if document else None,
+        superseded_at=document.superseded_at,
+        current_version=next((row.version for row in rows if row.pk is not None and row.superseded_at is None), None),
+        evidence=_evidence_of_version(document) if has_document else None,
     )
 
 
-def _evidence_of_version(document):
-    """evidence_of for a version read by _versions(): its leaf and the log's generation
-    came with it."""
+def _evidence_of_version(row):
+    """evidence_of for a version read by _lookup(): its leaf and the log's generation came
+    with it."""
     entry = None
-    if document._leaf_id is not None:
+    if row.leaf_id is not None:
         entry = Entry(
-            pk=document._leaf_id,
+            pk=row.leaf_id,
             kind=DOCUMENT_KIND,
-            object_id=document.pk,
-            subject_id=document.guarantee_id,
-            index=document._leaf_index,
-            data=document._leaf_data,
+            object_id=row.pk,
+            subject_id=row.guarantee_id,
+            index=row.leaf_index,
+            data=row.leaf_data,
         )
-    return evidence_of(document, entry=entry, view=log_view(generation_of(document)))
+    return evidence_of(row, entry=entry, view=log_view(generation_of(row)))
 
 
 # ---------------------------------------------------------------- evidence
@@ -434,17 +479,17 @@ def _checked_path(hasher, index, head, leaf_hash):
 
 
 def generation_of(row):
-    """What a proof's head depends on, as read with `row` (_versions_sql): the newest head
-    and the newest confirmed head (size and root), the newest co-signature and the number
-    of active witnesses. A head signed, confirmed or co-signed, or a witness
-    enabled or disabled, changes it; so does a database restored to another log."""
+    """What a proof's head depends on, as read with `row` (a _Row): the newest head and the
+    newest confirmed head (size and root), the newest co-signature and the number of active
+    witnesses. A head signed, confirmed or co-signed, or a witness enabled or disabled,
+    changes it; so does a database restored to another log."""
     return (
-        row._log_newest,
-        _bytes(row._log_newest_root),
-        row._log_confirmed,
-        _bytes(row._log_confirmed_root),
-        row._log_cosigned,
-        row._log_witnesses,
+        row.log_newest,
+        _bytes(row.log_newest_root),
+        row.log_confirmed,
+        _bytes(row.log_confirmed_root),
+        row.log_cosigned,
+        row.log_witnesses,
     )
 
 

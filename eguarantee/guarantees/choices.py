@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class GuaranteeStatus(models.TextChoices):
@@ -31,6 +32,11 @@ ISSUED_STATES = (
 
 # Still an undertaking the beneficiary can rely on (until its end date).
 IN_FORCE_STATES = (GuaranteeStatus.ISSUED, GuaranteeStatus.SURRENDER_REQUESTED)
+
+
+def in_force(status, end_date):
+    """An undertaking a beneficiary can still rely on today."""
+    return status in IN_FORCE_STATES and end_date >= timezone.localdate()
 
 
 class AbnormalReason(models.TextChoices):

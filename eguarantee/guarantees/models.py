@@ -6,7 +6,6 @@ from django.utils import timezone
 from eguarantee.core.models import TimeStampedModel
 
 from .choices import (
-    IN_FORCE_STATES,
     ISSUED_STATES,
     OPEN_AMENDMENT_STATES,
     AmendmentStatus,
@@ -14,6 +13,7 @@ from .choices import (
     FilingStatus,
     GuaranteeStatus,
     InspectionResult,
+    in_force,
 )
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -153,8 +153,7 @@ class Guarantee(TimeStampedModel):
 
     @property
     def in_force(self):
-        """An undertaking a beneficiary can still rely on today."""
-        return self.status in IN_FORCE_STATES and self.end_date >= timezone.localdate()
+        return in_force(self.status, self.end_date)
 
 
 # Timeline events that are not moves of the state table.
