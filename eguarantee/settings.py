@@ -196,6 +196,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 AUDIT_RETENTION_MIN_DAYS = 180  # 网络安全法: logs are kept at least six months
+# The public lookups' operation-log rows are written in batches (audit/batch.py): at most
+# this many rows, or this many seconds after the first. 1 writes each row in its request.
+OPERATION_LOG_BATCH_ROWS = env_int("OPERATION_LOG_BATCH_ROWS", 200)
+OPERATION_LOG_BATCH_SECONDS = env_int("OPERATION_LOG_BATCH_SECONDS", 1)
 
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

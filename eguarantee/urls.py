@@ -19,7 +19,10 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    # The portal (the 保函查验 page) and the API (its lookup) first: Django tries the patterns
+    # in order, and "api/v1/" costs other paths one failed prefix match.
     path("", include("eguarantee.portal.urls")),
+    path("api/v1/", include((api_patterns, "api"))),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", include("eguarantee.core.urls")),
@@ -35,7 +38,6 @@ urlpatterns = [
     path("payments/", include("eguarantee.payments.urls")),
     path("settlement/", include("eguarantee.settlement.urls")),
     path("credit/", include("eguarantee.credit.urls")),
-    path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

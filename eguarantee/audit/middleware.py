@@ -9,9 +9,11 @@ from django.apps import apps
 from django.contrib.messages import constants as message_constants
 from django.db import connection, transaction
 
+from . import batch
 from .models import OperationLog
 
 logger = logging.getLogger(__name__)
+BATCH = batch.Batch(OperationLog)
 
 MASK = "********"
 MASKED_WORDS = ("password", "passwd", "secret", "token", "captcha", "otp", "signature", "private_key")
@@ -115,11 +117,14 @@ class OperationLogMiddleware:
         if request.method in WRITE_METHODS or sensitive:
             params = params if params is not None else request_params(request)
             try:
-                if connection.in_atomic_block:  # a savepoint: a failed row never aborts the caller's transaction
+                row = self.row(request, response, started, params, sensitive)
+                if getattr(request, "audit_batched", False) and batch.enabled():
+                    BATCH.add(row)  # a public read: written with others (batch.py)
+                elif connection.in_atomic_block:  # a savepoint: a failed row never aborts the caller's transaction
                     with transaction.atomic():
-                        self.write(request, response, started, params, sensitive)
+                        row.save()
                 else:  # autocommit: one INSERT, which aborts nothing if it fails (BEGIN/COMMIT cost two trips more)
-                    self.write(request, response, started, params, sensitive)
+                    row.save()
             except Exception:  # the log must never turn a good answer into an error
                 logger.exception("operation log not written for %s", request.path)
         return response
@@ -133,7 +138,8 @@ class OperationLogMiddleware:
                     break
         return response
 
-    def write(self, request, response, started, params, sensitive):
+    def row(self, request, response, started, params, sensitive):
+        """The request's OperationLog row, not yet saved."""
         user = getattr(request, "user", None)
         user = user if getattr(user, "is_authenticated", False) else getattr(request, "audit_user_before", None)
         match = request.resolver_match
@@ -142,7 +148,7 @@ class OperationLogMiddleware:
             action = f"{sensitive}:{action}"
         obj = getattr(request, "audit_object", None)
         ctx = getattr(request, "action_context", None)
-        OperationLog.objects.create(
+        return OperationLog(
             user=user,
             user_name=user.username if user else (getattr(request, "audit_username", "") or "匿名"),
             organization_id=getattr(user, "organization_id", None),

@@ -9,6 +9,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from eguarantee.audit.batch import BatchedAuditMixin
 from eguarantee.core.context import client_ip
 from eguarantee.core.exceptions import ServiceError
 from eguarantee.core.forms import BootstrapForm
@@ -75,9 +76,10 @@ class VerifyDocumentForm(BootstrapForm):
 
 
 @method_decorator(never_cache, name="dispatch")  # a result names the parties: no shared caches
-class VerifyView(View):
+class VerifyView(BatchedAuditMixin, View):
     """保函查验 (6.1.2): by 保函编号 and 验真码, or by uploading the PDF; no login. The QR code
-    on the PDF opens this page with ?number=, and the holder types the code."""
+    on the PDF opens this page with ?number=, and the holder types the code. A lookup only
+    reads: its operation-log row is written in a batch."""
 
     template_name = "portal/verify.html"
 

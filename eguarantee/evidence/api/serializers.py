@@ -7,13 +7,32 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from eguarantee.evidence import selectors
+from eguarantee.evidence.verification import CODE_MAX, NUMBER_MAX
 from eguarantee.evidence.signing import b64
 from eguarantee.guarantees.choices import GuaranteeStatus
 
 
 class VerifyNumberSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=40, help_text="保函编号")
-    code = serializers.CharField(max_length=16, help_text="验真码（印在保函上，不区分大小写）")
+    number = serializers.CharField(max_length=NUMBER_MAX, help_text="保函编号")
+    code = serializers.CharField(max_length=CODE_MAX, help_text="验真码（印在保函上，不区分大小写）")
+
+
+def number_and_code(data):
+    """(number, code) of a lookup's body, as VerifyNumberSerializer validates them. A body
+    of two short printable ASCII strings, which is every real one, passes without
+    building the serializer (it cost more than the lookup); anything else is left to it,
+    for its error or its cleaning."""
+    if isinstance(data, dict):  # a JSON object, or a form (QueryDict)
+        number, code = data.get("number"), data.get("code")
+        if _plain(number, NUMBER_MAX) and _plain(code, CODE_MAX):
+            return number.strip(), code.strip()
+    body = VerifyNumberSerializer(data=data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data["number"], body.validated_data["code"]
+
+
+def _plain(value, limit):
+    return isinstance(value, str) and value.isascii() and value.isprintable() and 0 < len(value.strip()) <= limit
 
 
 class VerifyDocumentSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from eguarantee.audit.batch import BatchedAuditMixin
 from eguarantee.core.context import client_ip
 from eguarantee.evidence import verification
 
@@ -20,9 +21,10 @@ DESCRIPTION = (
 )
 
 
-class PublicView(APIView):
+class PublicView(BatchedAuditMixin, APIView):
     # No authentication at all: nothing here depends on who asks, and without a session
-    # DRF needs no CSRF token from other sites' clients.
+    # DRF needs no CSRF token from other sites' clients. Lookups only read: their
+    # operation-log rows are written in batches.
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -35,10 +37,8 @@ class VerifyView(PublicView):
         responses={200: s.VerificationResultSerializer, 400: BAD_INPUT, 429: RATE_LIMITED},
     )
     def post(self, request):
-        body = s.VerifyNumberSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        result = verification.by_number(data["number"], data["code"], client_ip(request))
+        number, code = s.number_and_code(request.data)
+        result = verification.by_number(number, code, client_ip(request))
         return Response(s.result_json(result, request))
 
 

@@ -420,6 +420,13 @@ def test_api_upload_genuine_and_altered(client, issued):
 def test_api_bad_input_gets_json_errors_with_codes(client, issued, settings):
     assert_api_error(client.post(API, {"number": ""}, content_type="application/json"), 400, "validation_error")
     assert_api_error(client.post(API, "[1, 2]", content_type="application/json"), 400, "validation_error")
+    for refused in ({"number": "N" * 41, "code": "ABCD2345"}, {"number": "HX\x00DB", "code": "ABCD2345"}, {"code": "A"}):
+        assert_api_error(client.post(API, refused, content_type="application/json"), 400, "validation_error")
+    # What the serializer takes but no guarantee has: a number (as DRF's CharField reads it), Chinese
+    for taken in ({"number": 20260001, "code": "ABCD2345"}, {"number": "保函一号", "code": "验真码"}):
+        assert client.post(API, taken, content_type="application/json").json()["genuine"] is False
+    spaced = {"number": f" {issued.number} ", "code": f"\t{issued.verification_code.lower()} "}
+    assert client.post(API, spaced, content_type="application/json").json()["genuine"] is True
     assert_api_error(client.post(API_DOCUMENT, {}), 400, "validation_error")
     assert_api_error(
         client.post(API_DOCUMENT, {"file": upload(b"plain text", "a.pdf", "text/plain")}), 400, "file_type_not_allowed"
