@@ -7,8 +7,8 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from eguarantee.evidence import selectors
-from eguarantee.evidence.verification import CODE_MAX, NUMBER_MAX
 from eguarantee.evidence.signing import b64
+from eguarantee.evidence.verification import CODE_MAX, NUMBER_MAX
 from eguarantee.guarantees.choices import GuaranteeStatus
 
 
