@@ -278,6 +278,9 @@ EVIDENCE_SIGNING_KEY = os.environ.get("EVIDENCE_SIGNING_KEY", "")
 EVIDENCE_KEY_FILE = Path(os.environ.get("EVIDENCE_KEY_FILE") or VAR_DIR / "evidence" / "log-sm2.key")
 # A head counts as confirmed with this many witnesses' co-signatures (k of n).
 EVIDENCE_QUORUM = env_int("EVIDENCE_QUORUM", 1)
+# Public lookups kept in memory until PostgreSQL says what they show has changed
+# (evidence/lookup_cache.py); never on SQLite.
+EVIDENCE_LOOKUP_CACHE = env_bool("EVIDENCE_LOOKUP_CACHE", True)
 # Leaves get their places at the worker's beat, where heads are signed (a proof needs a head
 # anyway); on: also right after each commit, at a few queries per business transaction.
 EVIDENCE_SEQUENCE_ON_COMMIT = env_bool("EVIDENCE_SEQUENCE_ON_COMMIT", False)

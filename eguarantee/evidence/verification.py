@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.models import Max
+from django.utils import timezone
 
 from eguarantee.core.exceptions import Conflict, RateLimited, ServiceError
 from eguarantee.core.uploads import check_upload
@@ -34,6 +35,7 @@ from eguarantee.guarantees.choices import IN_FORCE_STATES, ISSUED_STATES, Guaran
 from eguarantee.guarantees.models import Guarantee, GuaranteeDocument
 
 from . import keys, merkle, selectors, services, signing, tree
+from .lookup_cache import LOOKUPS
 from .models import Cosignature, Entry, TreeHead, Witness
 
 log = logging.getLogger(__name__)
@@ -138,6 +140,21 @@ class Result:
     superseded_at: datetime.datetime | None = None
     current_version: int | None = None
     evidence: Evidence | None = None
+    # Set on a result kept in memory (lookup_cache): names it for as long as it is kept, so
+    # that its renderings can be kept with it (rendered()).
+    key: tuple | None = field(default=None, compare=False, repr=False)
+    renderings: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+def rendered(result, name, render):
+    """render() of a kept result, once for each `name` for as long as the result is kept
+    (the page's and the API's answers); called every time for any other result."""
+    if result.key is None:
+        return render()
+    value = result.renderings.get(name)
+    if value is None:
+        value = result.renderings[name] = render()
+    return value
 
 
 def not_genuine():
@@ -155,15 +172,51 @@ def by_number(number, code, ip):
     if not code:
         raise ServiceError("请输入验真码。", code="code_required", field="code")
     count(ip)
+    key, epoch = _kept_key("number", number, code)
+    kept = LOOKUPS.get(key) if epoch is not None else None
+    if kept is not None:
+        return kept
     rows = []
     # Nothing that long (or holding a NUL, which PostgreSQL refuses in a query) was ever issued.
     if len(number) <= NUMBER_MAX and len(code) <= CODE_MAX and "\x00" not in number:
         rows = _lookup("number", number)
     expected = rows[0].verification_code.upper().encode() if rows else _NO_CODE
     if not hmac.compare_digest(expected, code.encode()) or not rows:
-        return not_genuine()
+        return not_genuine()  # never kept: guesses would only crowd out real lookups
     current = next((row for row in rows if row.superseded_at is None), rows[0])
-    return _genuine(rows, current)
+    return _keep(key, epoch, _genuine(rows, current))
+
+
+def plain_number_and_code(data):
+    """(number, code), stripped, when `data` (a JSON object or a form's QueryDict) holds both
+    as printable ASCII strings within their lengths, which every real lookup does; else
+    None, and the caller's form or serializer says what is wrong. Either way the lookup is
+    the same: this only spares building one."""
+    if not isinstance(data, dict):
+        return None
+    number, code = data.get("number"), data.get("code")
+    if _plain(number, NUMBER_MAX) and _plain(code, CODE_MAX):
+        return number.strip(), code.strip()
+    return None
+
+
+def _plain(value, limit):
+    return isinstance(value, str) and value.isascii() and value.isprintable() and 0 < len(value.strip()) <= limit
+
+
+def _kept_key(*lookup):
+    """(key, epoch) under which a lookup's result is kept (lookup_cache): the lookup, today
+    (whether it is in force) and this minute (its bundle token's age), and the epoch it is
+    read at, so that its renderings die with it; epoch is None when nothing may be kept."""
+    epoch = LOOKUPS.epoch()
+    return (*lookup, timezone.localdate(), int(time.time() // 60), epoch), epoch
+
+
+def _keep(key, epoch, result):
+    if epoch is not None:
+        result.key = key
+        LOOKUPS.put(key, result, epoch)
+    return result
 
 
 def by_document(upload, ip):
@@ -186,11 +239,15 @@ def by_document(upload, ip):
         digest.update(chunk)
     upload.seek(0)
     sha256 = digest.hexdigest()
+    key, epoch = _kept_key("document", sha256)
+    kept = LOOKUPS.get(key) if epoch is not None else None
+    if kept is not None:
+        return kept
     rows = _lookup("document", sha256)
     document = next((row for row in rows if row.sha256 == sha256), None)  # rows are newest first
     if document is None:
         return not_genuine()
-    return _genuine(rows, document)
+    return _keep(key, epoch, _genuine(rows, document))
 
 
 # ---------------------------------------------------------------- the lookup's one query

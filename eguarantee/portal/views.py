@@ -1,13 +1,18 @@
 import json
+from functools import partial
 
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
+from markupsafe import Markup
 
 from eguarantee.audit.batch import BatchedAuditMixin
 from eguarantee.core.context import client_ip
@@ -76,33 +81,50 @@ class VerifyDocumentForm(BootstrapForm):
 
 
 @method_decorator(never_cache, name="dispatch")  # a result names the parties: no shared caches
+@method_decorator(csrf_exempt, name="dispatch")
 class VerifyView(BatchedAuditMixin, View):
     """保函查验 (6.1.2): by 保函编号 and 验真码, or by uploading the PDF; no login. The QR code
-    on the PDF opens this page with ?number=, and the holder types the code. A lookup only
-    reads: its operation-log row is written in a batch."""
+    on the PDF opens this page with ?number=, and the holder types the code.
+
+    A lookup only reads, and is open to anyone: its operation-log row is written in a
+    batch, and it takes no CSRF token, as the API takes none. A forged cross-site lookup
+    changes nothing and cannot read the answer; the page sets no cookie at all."""
 
     template_name = "portal/verify.html"
 
     def get(self, request):
         number = request.GET.get("number", "").strip()[: verification.NUMBER_MAX]
         form = VerifyNumberForm(initial={"number": number})
-        if number:  # from the QR code: only the code is left to type
-            form.fields["code"].widget.attrs["autofocus"] = True
-        return self.show(request, form, from_link=bool(number))
+        if not number:
+            return self.show(request, None)
+        form.fields["code"].widget.attrs["autofocus"] = True  # from the QR code: only the code is left to type
+        return self.show(request, form, from_link=True)
 
     def post(self, request):
-        if request.POST.get("mode") == "document":
-            form = VerifyDocumentForm(request.POST, request.FILES)
+        plain = None if request.POST.get("mode") == "document" else verification.plain_number_and_code(request.POST)
+        if plain is not None:  # every real lookup: the form is built only if it is shown again
+            form, lookup = None, partial(verification.by_number, *plain)
         else:
-            form = VerifyNumberForm(request.POST)
-        if not form.is_valid():
-            return self.show(request, form, status=400)
+            form = self.bound_form(request)
+            if not form.is_valid():
+                return self.show(request, form, status=400)
+            lookup = partial(self.lookup, form)
         try:
-            result = self.lookup(form, client_ip(request))
+            result = lookup(client_ip(request))
         except ServiceError as exc:
+            if form is None:
+                form = self.bound_form(request)
+                form.is_valid()  # plain input always is
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             return self.show(request, form, status=exc.status)
+        if form is None and not result.genuine:  # shown again as typed, to be corrected
+            form = self.bound_form(request)
         return self.show(request, form, result=result)
+
+    def bound_form(self, request):
+        if request.POST.get("mode") == "document":
+            return VerifyDocumentForm(request.POST, request.FILES)
+        return VerifyNumberForm(request.POST)
 
     def lookup(self, form, ip):
         data = form.cleaned_data
@@ -110,18 +132,49 @@ class VerifyView(BatchedAuditMixin, View):
             return verification.by_document(data["file"], ip)
         return verification.by_number(data["number"], data["code"], ip)
 
-    def show(self, request, form, status=200, **extra):
-        number_form = form if isinstance(form, VerifyNumberForm) else VerifyNumberForm()
-        document_form = form if isinstance(form, VerifyDocumentForm) else VerifyDocumentForm()
-        context = {
-            "page_label": "保函查验",
-            "number_form": number_form,
-            "document_form": document_form,
-            "active": "document" if form is document_form else "number",
-            "offline_command": verification.OFFLINE_COMMAND,
-            **extra,
-        }
-        return render(request, self.template_name, context, status=status)
+    def show(self, request, form, status=200, result=None, **extra):
+        if result is not None and result.genuine:
+            form = None  # answered: both forms are offered afresh, for the next lookup
+        context = {**page_context(form), "from_link": False, **extra}
+        if result is not None:
+            render = partial(fragment, "portal/_verify_result.html", {"result": result})
+            context["result_html"] = verification.rendered(result, "page", render)
+        return render_page(request, context, status)
+
+
+def page_context(form=None):
+    """The verification page's forms: `form` as it was filled in, the others blank."""
+    number = form if isinstance(form, VerifyNumberForm) else None
+    document = form if isinstance(form, VerifyDocumentForm) else None
+    return {
+        "page_label": "保函查验",
+        "number_fields": form_fields(number, VerifyNumberForm),
+        "document_fields": form_fields(document, VerifyDocumentForm),
+        "offline_command": verification.OFFLINE_COMMAND,
+    }
+
+
+def render_page(request, context, status=200):
+    return render(request, VerifyView.template_name, context, status=status)
+
+
+_BLANK_FIELDS = {}
+
+
+def form_fields(form, form_class):
+    """core/form_fields.html for `form`; for a blank one (form None), which is the same
+    every time, rendered once per process and language."""
+    if form is not None:
+        return fragment("core/form_fields.html", {"form": form})
+    key = (form_class, translation.get_language())
+    html = _BLANK_FIELDS.get(key)
+    if html is None:
+        html = _BLANK_FIELDS[key] = fragment("core/form_fields.html", {"form": form_class()})
+    return html
+
+
+def fragment(template_name, context):
+    return Markup(render_to_string(template_name, context))  # noqa: S704  an autoescaping template's output
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -133,14 +186,7 @@ class VerifyBundleView(View):
         try:
             name, bundle = verification.bundle_for_token(request.GET.get("token", ""))
         except ServiceError as exc:
-            context = {
-                "page_label": "保函查验",
-                "number_form": VerifyNumberForm(),
-                "document_form": VerifyDocumentForm(),
-                "active": "number",
-                "bundle_error": exc.message,
-            }
-            return render(request, VerifyView.template_name, context, status=exc.status)
+            return render_page(request, {**page_context(), "bundle_error": exc.message}, exc.status)
         body = json.dumps(bundle, ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(True, name)

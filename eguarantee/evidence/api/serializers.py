@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from eguarantee.evidence import selectors
 from eguarantee.evidence.signing import b64
-from eguarantee.evidence.verification import CODE_MAX, NUMBER_MAX
+from eguarantee.evidence.verification import CODE_MAX, NUMBER_MAX, plain_number_and_code
 from eguarantee.guarantees.choices import GuaranteeStatus
 
 
@@ -18,21 +18,15 @@ class VerifyNumberSerializer(serializers.Serializer):
 
 
 def number_and_code(data):
-    """(number, code) of a lookup's body, as VerifyNumberSerializer validates them. A body
-    of two short printable ASCII strings, which is every real one, passes without
-    building the serializer (it cost more than the lookup); anything else is left to it,
-    for its error or its cleaning."""
-    if isinstance(data, dict):  # a JSON object, or a form (QueryDict)
-        number, code = data.get("number"), data.get("code")
-        if _plain(number, NUMBER_MAX) and _plain(code, CODE_MAX):
-            return number.strip(), code.strip()
+    """(number, code) of a lookup's body, as VerifyNumberSerializer validates them; the
+    serializer is built only for a body that is not plain (plain_number_and_code), for its
+    error or its cleaning: it cost more than the lookup."""
+    plain = plain_number_and_code(data)
+    if plain is not None:
+        return plain
     body = VerifyNumberSerializer(data=data)
     body.is_valid(raise_exception=True)
     return body.validated_data["number"], body.validated_data["code"]
-
-
-def _plain(value, limit):
-    return isinstance(value, str) and value.isascii() and value.isprintable() and 0 < len(value.strip()) <= limit
 
 
 class VerifyDocumentSerializer(serializers.Serializer):

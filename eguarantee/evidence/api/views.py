@@ -38,8 +38,7 @@ class VerifyView(PublicView):
     )
     def post(self, request):
         number, code = s.number_and_code(request.data)
-        result = verification.by_number(number, code, client_ip(request))
-        return Response(s.result_json(result, request))
+        return answer(request, verification.by_number(number, code, client_ip(request)))
 
 
 class VerifyDocumentView(PublicView):
@@ -54,5 +53,10 @@ class VerifyDocumentView(PublicView):
     def post(self, request):
         body = s.VerifyDocumentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        result = verification.by_document(body.validated_data["file"], client_ip(request))
-        return Response(s.result_json(result, request))
+        return answer(request, verification.by_document(body.validated_data["file"], client_ip(request)))
+
+
+def answer(request, result):
+    """The lookup's JSON; built once for a result kept in memory (per host: its bundle_url)."""
+    name = ("api", request.scheme, request.get_host())
+    return Response(verification.rendered(result, name, lambda: s.result_json(result, request)))

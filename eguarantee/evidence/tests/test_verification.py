@@ -261,6 +261,27 @@ def test_on_the_page_a_wrong_code_and_an_unknown_number_answer_the_same(client, 
     assert_no_leak(result_section(wrong), issued)
 
 
+def test_a_miss_keeps_what_was_typed_and_an_answer_offers_blank_forms(client, issued):
+    for number in ("HXDB2099TB999999", "保函编号一"):  # plain, and one only the form cleans
+        miss = client.post(VERIFY, {"mode": "number", "number": number, "code": "WRONG234"}).content.decode()
+        assert f'value="{number}"' in miss and 'value="WRONG234"' in miss
+    answer = client.post(VERIFY, {"mode": "number", "number": issued.number, "code": issued.verification_code})
+    text = answer.content.decode()
+    assert "真实有效" in result_section(answer)
+    assert f'value="{issued.number}"' not in text and issued.verification_code not in text
+
+
+def test_the_page_takes_no_csrf_token_and_sets_no_cookie(issued):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(VERIFY, {"mode": "number", "number": issued.number, "code": issued.verification_code})
+    assert response.status_code == 200 and "真实有效" in result_section(response)
+    text = response.content.decode()
+    assert "csrfmiddlewaretoken" not in text and 'name="csrf-token"' not in text and not response.cookies
+    assert 'name="csrf-token"' in client.get(reverse("accounts:login")).content.decode()  # other pages keep it
+
+
 def test_uploading_the_genuine_pdf_shows_it_genuine_with_its_proof(client, issued):
     response = client.post(VERIFY, {"mode": "document", "file": upload(pdf_of(issued))})
     section = result_section(response)
@@ -308,6 +329,8 @@ def test_the_page_refuses_past_the_rate_limit_in_chinese(client, issued, setting
         assert client.post(VERIFY, {"mode": "number", "number": "X1", "code": "Y2"}).status_code == 200
     response = client.post(VERIFY, {"mode": "document", "file": upload(pdf_of(issued))})
     assert response.status_code == 429 and "查验过于频繁，请1分钟后再试。" in response.content.decode()
+    again = client.post(VERIFY, {"mode": "number", "number": "X1", "code": "Y2"}).content.decode()
+    assert "查验过于频繁，请1分钟后再试。" in again and 'value="X1"' in again
 
 
 # ---------------------------------------------------------------- the proof bundle
