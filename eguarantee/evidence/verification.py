@@ -396,6 +396,13 @@ def _verdict(status, end_date):
     return status, f"真实，{label}"
 
 
+# The Result's fields that are the _Row's of the same name.
+_SHOWN_AS_READ = (
+    *("number", "status", "guarantee_type", "applicant", "amount", "start_date", "end_date", "issued_at"),
+    *("version", "document_amount", "document_end_date", "document_issued_at", "superseded_at"),
+)
+
+
 def _genuine(rows, document):
     """The Result for the guarantee of `rows` (_lookup), checked against `document`, one of
     them (its version's fields are None when the guarantee has no document)."""
@@ -409,25 +416,13 @@ def _genuine(rows, document):
         genuine=True,
         message=message,
         verdict=verdict,
-        number=document.number,
-        status=document.status,
         status_label=GuaranteeStatus(document.status).label,
         in_force=in_force(document.status, document.end_date),
-        guarantee_type=document.guarantee_type,
-        applicant=document.applicant,
         guarantor=document.guarantor or "",
         beneficiary=document.beneficiary_name,
-        amount=document.amount,
-        start_date=document.start_date,
-        end_date=document.end_date,
-        issued_at=document.issued_at,
-        version=document.version,
         document_sha256=document.sha256 or "",
-        document_amount=document.document_amount,
-        document_end_date=document.document_end_date,
-        document_issued_at=document.document_issued_at,
         superseded=superseded,
-        superseded_at=document.superseded_at,
+        **{name: getattr(document, name) for name in _SHOWN_AS_READ},
         current_version=next((row.version for row in rows if row.pk is not None and row.superseded_at is None), None),
         evidence=_evidence_of_version(document) if has_document else None,
     )
