@@ -126,8 +126,9 @@ def test_without_its_connection_nothing_is_kept_until_it_listens_again(issued, d
         return
     lookup(issued)
     with connection.cursor() as cursor:  # what a restarted or failed-over database does
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN eguarantee_lookups'"
+        cursor.execute(  # this test database's listener: other test runs have their own
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE query = 'LISTEN eguarantee_lookups' AND datname = current_database()"
         )
     deadline = time.monotonic() + 10
     while LOOKUPS.listening():
