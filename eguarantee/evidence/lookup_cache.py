@@ -105,11 +105,10 @@ class LookupCache:
     def _start(self):
         if connections["default"].vendor != "postgresql":
             return
-        # Per process: a thread does not survive the fork of a server's workers.
-        if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+        if self._running():
             return
         with self._lock:
-            if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+            if self._running():
                 return
             self._pid = os.getpid()
             self._stop = threading.Event()
@@ -117,6 +116,10 @@ class LookupCache:
             self._entries.clear()
             self._thread = threading.Thread(target=self._run, name="evidence-lookup-listener", daemon=True)
             self._thread.start()
+
+    def _running(self):
+        # Per process: a thread does not survive the fork of a server's workers.
+        return self._pid == os.getpid() and self._thread is not None and self._thread.is_alive()
 
     def _run(self):
         import psycopg

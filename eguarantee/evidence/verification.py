@@ -172,19 +172,19 @@ def by_number(number, code, ip):
     if not code:
         raise ServiceError("请输入验真码。", code="code_required", field="code")
     count(ip)
-    key, epoch = _kept_key("number", number, code)
-    kept = LOOKUPS.get(key) if epoch is not None else None
-    if kept is not None:
-        return kept
+    return _kept(("number", number, code), lambda: _by_number(number, code))
+
+
+def _by_number(number, code):
     rows = []
     # Nothing that long (or holding a NUL, which PostgreSQL refuses in a query) was ever issued.
     if len(number) <= NUMBER_MAX and len(code) <= CODE_MAX and "\x00" not in number:
         rows = _lookup("number", number)
     expected = rows[0].verification_code.upper().encode() if rows else _NO_CODE
     if not hmac.compare_digest(expected, code.encode()) or not rows:
-        return not_genuine()  # never kept: guesses would only crowd out real lookups
+        return not_genuine()
     current = next((row for row in rows if row.superseded_at is None), rows[0])
-    return _keep(key, epoch, _genuine(rows, current))
+    return _genuine(rows, current)
 
 
 def plain_number_and_code(data):
@@ -204,16 +204,18 @@ def _plain(value, limit):
     return isinstance(value, str) and value.isascii() and value.isprintable() and 0 < len(value.strip()) <= limit
 
 
-def _kept_key(*lookup):
-    """(key, epoch) under which a lookup's result is kept (lookup_cache): the lookup, today
-    (whether it is in force) and this minute (its bundle token's age), and the epoch it is
-    read at, so that its renderings die with it; epoch is None when nothing may be kept."""
-    epoch = LOOKUPS.epoch()
-    return (*lookup, timezone.localdate(), int(time.time() // 60), epoch), epoch
-
-
-def _keep(key, epoch, result):
-    if epoch is not None:
+def _kept(lookup, read):
+    """read()'s result for `lookup`, or the one kept for it (lookup_cache). Kept under the
+    lookup, today (whether it is in force), this minute (its bundle token's age) and the
+    epoch it was read at, which is also what its renderings are kept under. A miss is never
+    kept: guesses would only crowd out real lookups."""
+    epoch = LOOKUPS.epoch()  # None: nothing may be kept now
+    key = (*lookup, timezone.localdate(), int(time.time() // 60), epoch)
+    kept = LOOKUPS.get(key) if epoch is not None else None
+    if kept is not None:
+        return kept
+    result = read()
+    if result.genuine and epoch is not None:
         result.key = key
         LOOKUPS.put(key, result, epoch)
     return result
@@ -239,15 +241,13 @@ def by_document(upload, ip):
         digest.update(chunk)
     upload.seek(0)
     sha256 = digest.hexdigest()
-    key, epoch = _kept_key("document", sha256)
-    kept = LOOKUPS.get(key) if epoch is not None else None
-    if kept is not None:
-        return kept
+    return _kept(("document", sha256), lambda: _by_document(sha256))
+
+
+def _by_document(sha256):
     rows = _lookup("document", sha256)
     document = next((row for row in rows if row.sha256 == sha256), None)  # rows are newest first
-    if document is None:
-        return not_genuine()
-    return _keep(key, epoch, _genuine(rows, document))
+    return _genuine(rows, document) if document is not None else not_genuine()
 
 
 # ---------------------------------------------------------------- the lookup's one query
